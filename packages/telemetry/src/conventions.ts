@@ -1,0 +1,85 @@
+/**
+ * Every custom metric, label and attribute name the kit emits, in one place.
+ *
+ * Metric names follow Prometheus naming (base units, `_total` on counters); span and log attributes
+ * follow OpenTelemetry semantic conventions where one exists, and use the `kit.` prefix where not.
+ */
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_SERVICE_NAME,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+
+export {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_SERVICE_NAME,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+};
+
+/** Instrumentation scope of everything the kit's own code records. */
+export const KIT_SCOPE = '@kit/telemetry';
+
+// ---- HTTP server RED metrics (prom-client) ----
+export const METRIC_HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
+export const METRIC_HTTP_SERVER_ACTIVE = 'http_server_active_requests';
+// ---- outbound HTTP calls ----
+export const METRIC_HTTP_CLIENT_DURATION = 'http_client_request_duration_seconds';
+// ---- runtime metrics the prom-client defaults lack ----
+export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs_eventloop_utilization_ratio';
+// ---- the telemetry pipeline itself ----
+export const METRIC_TELEMETRY_EXPORTED = 'kit_telemetry_exported_items_total';
+export const METRIC_TELEMETRY_EXPORT_FAILURES = 'kit_telemetry_export_failures_total';
+export const METRIC_LOG_RECORDS = 'kit_log_records_total';
+
+// ---- metric label names ----
+export const LABEL_METHOD = 'method';
+export const LABEL_ROUTE = 'route';
+export const LABEL_STATUS_CODE = 'status_code';
+export const LABEL_SERVER_ADDRESS = 'server_address';
+export const LABEL_SIGNAL = 'signal';
+export const LABEL_LEVEL = 'level';
+export const EXEMPLAR_TRACE_ID = 'trace_id';
+export const EXEMPLAR_SPAN_ID = 'span_id';
+
+/**
+ * Route label for requests no Express route matched (404s, scanners). Every unknown path collapses
+ * into this one value, so a flood of random URLs cannot create new series.
+ */
+export const ROUTE_UNMATCHED = 'unmatched';
+/** Method label for verbs outside the HTTP standard set, as the semantic conventions advise. */
+export const METHOD_OTHER = '_OTHER';
+/** Status label when the client went away before a response was sent. */
+export const STATUS_ABORTED = 'aborted';
+
+/** Buckets the OpenTelemetry HTTP semantic conventions advise for request durations, in seconds. */
+export const HTTP_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+] as const;
+
+// ---- log record fields ----
+export const LOG_TRACE_ID = 'trace_id';
+export const LOG_SPAN_ID = 'span_id';
+export const LOG_TRACE_FLAGS = 'trace_flags';
+export const LOG_SERVICE_NAME = 'service.name';
+
+// ---- custom span attributes ----
+/** Request id assigned by the gateway and echoed by every service. */
+export const ATTR_KIT_REQUEST_ID = 'kit.request.id';

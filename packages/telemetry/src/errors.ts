@@ -1,0 +1,50 @@
+/**
+ * The error family every service throws. The error middleware turns any of them (and anything else
+ * thrown) into `{ error: { code, message } }` with the right status.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Whether `message` may be shown to the client (false: a generic message is sent instead). */
+  readonly expose: boolean;
+  readonly details: unknown;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { cause?: unknown; details?: unknown; expose?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.expose = options.expose ?? status < 500;
+    this.details = options.details;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'invalid_request', message, { details });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super(404, 'not_found', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}
+
+/** A dependency failed or is unavailable; the client may retry later. */
+export class UpstreamError extends AppError {
+  constructor(message: string, options: { cause?: unknown; status?: 502 | 503 | 504 } = {}) {
+    super(options.status ?? 503, 'upstream_unavailable', message, { cause: options.cause, expose: true });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The kit's prom-client metrics: one registry per process, the HTTP RED histograms (with trace
+ * exemplars), runtime metrics, and a renderer that serves Prometheus text or OpenMetrics depending on
+ * what the scraper asks for.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type Metric,
+} from 'prom-client';
+import {
+  EXEMPLAR_SPAN_ID,
+  EXEMPLAR_TRACE_ID,
+  HTTP_DURATION_BUCKETS,
+  LABEL_LEVEL,
+  LABEL_METHOD,
+  LABEL_ROUTE,
+  LABEL_SERVER_ADDRESS,
+  LABEL_SIGNAL,
+  LABEL_STATUS_CODE,
+  METRIC_EVENT_LOOP_UTILIZATION,
+  METRIC_HTTP_CLIENT_DURATION,
+  METRIC_HTTP_SERVER_ACTIVE,
+  METRIC_HTTP_SERVER_DURATION,
+  METRIC_LOG_RECORDS,
+  METRIC_TELEMETRY_EXPORTED,
+  METRIC_TELEMETRY_EXPORT_FAILURES,
+} from './conventions';
+
+type ServerLabels = typeof LABEL_METHOD | typeof LABEL_ROUTE | typeof LABEL_STATUS_CODE;
+type ClientLabels = typeof LABEL_METHOD | typeof LABEL_SERVER_ADDRESS | typeof LABEL_STATUS_CODE;
+
+export interface KitMetrics {
+  /** Every metric of this process; services register their own metrics here too. */
+  readonly registry: Registry;
+  readonly httpServerDuration: Histogram<ServerLabels>;
+  readonly httpServerActive: Gauge<typeof LABEL_METHOD>;
+  readonly httpClientDuration: Histogram<ClientLabels>;
+  readonly exportedItems: Counter<typeof LABEL_SIGNAL>;
+  readonly exportFailures: Counter<typeof LABEL_SIGNAL>;
+  readonly logRecords: Counter<typeof LABEL_LEVEL>;
+  /** Renders every metric; OpenMetrics (with exemplars) when `openMetrics` is true. */
+  render(openMetrics: boolean): Promise<string>;
+}
+
+/** Exemplar labels; prom-client types them, wrongly, as the metric's own label set. */
+export type ExemplarLabels = Record<typeof EXEMPLAR_TRACE_ID | typeof EXEMPLAR_SPAN_ID, string>;
+
+/** Observes a histogram value, with the trace exemplar when there is one. */
+export function observeWithExemplar<T extends string>(
+  histogram: Histogram<T>,
+  labels: Partial<Record<T, string | number>>,
+  value: number,
+  exemplar: ExemplarLabels | undefined,
+): void {
+  if (exemplar === undefined) histogram.observe({ labels, value });
+  else histogram.observe({ labels, value, exemplarLabels: exemplar as unknown as Partial<Record<T, string>> });
+}
+
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
+
+/** prom-client renders one metric with this (untyped) registry method. */
+interface MetricRenderer {
+  getMetricsAsString(metric: Metric): Promise<string>;
+}
+interface NamedMetric {
+  name: string;
+  type?: string;
+}
+
+/**
+ * Builds a fresh set of kit metrics on a new registry. Processes use the shared instance from
+ * `getMetrics()`; tests build their own.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMetrics {
+  const registry = new Registry();
+  // prom-client only accepts exemplars on metrics that live in no Prometheus-text registry, so the
+  // two histograms that carry trace exemplars are kept apart and rendered alongside the registry.
+  const exemplarMetrics: Metric[] = [];
+
+  const httpServerDuration = new Histogram<ServerLabels>({
+    name: METRIC_HTTP_SERVER_DURATION,
+    help: 'Duration of inbound HTTP requests, by method, Express route template and status code.',
+    labelNames: [LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS_CODE],
+    buckets: [...HTTP_DURATION_BUCKETS],
+    enableExemplars: true,
+    registers: [],
+  });
+  const httpClientDuration = new Histogram<ClientLabels>({
+    name: METRIC_HTTP_CLIENT_DURATION,
+    help: 'Duration of outbound HTTP requests, by method, peer host and status code.',
+    labelNames: [LABEL_METHOD, LABEL_SERVER_ADDRESS, LABEL_STATUS_CODE],
+    buckets: [...HTTP_DURATION_BUCKETS],
+    enableExemplars: true,
+    registers: [],
+  });
+  exemplarMetrics.push(httpServerDuration, httpClientDuration);
+
+  const httpServerActive = new Gauge<typeof LABEL_METHOD>({
+    name: METRIC_HTTP_SERVER_ACTIVE,
+    help: 'Inbound HTTP requests being handled right now.',
+    labelNames: [LABEL_METHOD],
+    registers: [registry],
+  });
+  const exportedItems = new Counter<typeof LABEL_SIGNAL>({
+    name: METRIC_TELEMETRY_EXPORTED,
+    help: 'Spans and log records handed to the OTLP exporter and accepted by the receiver.',
+    labelNames: [LABEL_SIGNAL],
+    registers: [registry],
+  });
+  const exportFailures = new Counter<typeof LABEL_SIGNAL>({
+    name: METRIC_TELEMETRY_EXPORT_FAILURES,
+    help: 'Spans and log records the OTLP exporter failed to deliver (collector down, timeout, refusal).',
+    labelNames: [LABEL_SIGNAL],
+    registers: [registry],
+  });
+  const logRecords = new Counter<typeof LABEL_LEVEL>({
+    name: METRIC_LOG_RECORDS,
+    help: 'Log records written, by level.',
+    labelNames: [LABEL_LEVEL],
+    registers: [registry],
+  });
+
+  if (options.defaultMetrics ?? true) {
+    // heap, GC, event-loop lag, CPU, file descriptors: collected on scrape, not on the request path
+    collectDefaultMetrics({ register: registry });
+    let last = performance.eventLoopUtilization();
+    new Gauge({
+      name: METRIC_EVENT_LOOP_UTILIZATION,
+      help: 'Share of time the event loop was busy since the previous scrape (0-1).',
+      registers: [registry],
+      collect() {
+        const now = performance.eventLoopUtilization();
+        this.set(performance.eventLoopUtilization(now, last).utilization);
+        last = now;
+      },
+    });
+  }
+
+  // prom-client's typings omit the constructor argument and the per-metric renderer
+  const RegistryWithType = Registry as unknown as new (contentType: string) => MetricRenderer;
+  const textView = new RegistryWithType(Registry.PROMETHEUS_CONTENT_TYPE);
+  const openMetricsView = new RegistryWithType(Registry.OPENMETRICS_CONTENT_TYPE);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function renderNow(openMetrics: boolean): Promise<string> {
+    const view = openMetrics ? openMetricsView : textView;
+    const parts: string[] = [];
+    for (const metric of [...(registry.getMetricsAsArray() as unknown as Metric[]), ...exemplarMetrics]) {
+      const named = metric as unknown as NamedMetric;
+      const original = named.name;
+      // OpenMetrics names a counter family without `_total` and adds it to the sample.
+      if (openMetrics && named.type === 'counter') named.name = original.replace(/_total$/, '');
+      try {
+        parts.push(await view.getMetricsAsString(metric));
+      } finally {
+        named.name = original;
+      }
+    }
+    return openMetrics ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
+  }
+
+  return {
+    registry,
+    httpServerDuration,
+    httpServerActive,
+    httpClientDuration,
+    exportedItems,
+    exportFailures,
+    logRecords,
+    render(openMetrics) {
+      // renders are serialised: the OpenMetrics pass renames counters while it runs
+      const next = queue.then(() => renderNow(openMetrics));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
+type GlobalWithMetrics = typeof globalThis & { [GLOBAL_KEY]?: KitMetrics };
+
+/** The process-wide metrics, shared by the preload and the service's code. */
+export function getMetrics(): KitMetrics {
+  const g = globalThis as GlobalWithMetrics;
+  g[GLOBAL_KEY] ??= createMetrics();
+  return g[GLOBAL_KEY];
+}
+
+/** True when an Accept header prefers OpenMetrics (Prometheus sends it first when scraping). */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/openmetrics-text');
+}
+
+export { EXEMPLAR_SPAN_ID, EXEMPLAR_TRACE_ID };
