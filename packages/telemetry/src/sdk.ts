@@ -7,8 +7,12 @@
 import { context, diag, logs, trace, type TracerProvider } from '@opentelemetry/api';
 import { logs as legacyLogs, type LoggerProvider as LegacyLoggerProvider } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -22,9 +26,14 @@ import {
   processDetector,
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { measureHttpClients } from './http-client';
 import { instrumentHttpServers } from './http-server';
 import { getMetrics, type KitMetrics } from './metrics';
@@ -73,6 +82,27 @@ export function kitInstrumentations(): Instrumentation[] {
   ];
 }
 
+type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** The OTLP protocol for one signal, from the standard variables; http/protobuf by default. */
+export function otlpProtocol(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'LOGS'): OtlpProtocol {
+  const value = (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
+  if (value === undefined || value === '' || value === 'http/protobuf') return 'http/protobuf';
+  if (value === 'http/json' || value === 'grpc') return value;
+  diag.warn(`unsupported OTLP protocol "${value}"; using http/protobuf`);
+  return 'http/protobuf';
+}
+
+function traceExporterFor(protocol: OtlpProtocol): SpanExporter {
+  if (protocol === 'grpc') return new GrpcTraceExporter();
+  return protocol === 'http/json' ? new JsonTraceExporter() : new ProtoTraceExporter();
+}
+
+function logExporterFor(protocol: OtlpProtocol): LogRecordExporter {
+  if (protocol === 'grpc') return new GrpcLogExporter();
+  return protocol === 'http/json' ? new JsonLogExporter() : new ProtoLogExporter();
+}
+
 function listFromEnv(value: string | undefined, fallback: readonly string[]): string[] {
   if (value === undefined) return [...fallback];
   return value
@@ -103,21 +133,35 @@ interface Flushable {
   forceFlush?(): Promise<void>;
 }
 
+/** Replaces the OTLP pipelines, for tests that read spans and log records in memory. */
+export interface TelemetryOverrides {
+  readonly spanProcessors?: SpanProcessor[];
+  readonly logRecordProcessors?: LogRecordProcessor[];
+}
+
 /**
  * Starts telemetry for this process and records it as the process's handle. Returns undefined
  * when `OTEL_SDK_DISABLED=true`.
  */
-export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryHandle | undefined {
+export function startTelemetry(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TelemetryOverrides = {},
+): TelemetryHandle | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   const metrics = getMetrics();
   const serviceName = env.OTEL_SERVICE_NAME?.trim() || 'unknown_service:node';
+  const traces =
+    overrides.spanProcessors === undefined
+      ? // batch processor built by NodeSDK from OTEL_BSP_* (bounded queue: 2048 spans by default)
+        { traceExporter: countExports<ReadableSpan, SpanExporter>(traceExporterFor(otlpProtocol(env, 'TRACES')), 'traces', metrics) }
+      : { spanProcessors: overrides.spanProcessors };
 
   const sdk = new NodeSDK({
     serviceName,
-    traceExporter: countExports<ReadableSpan, SpanExporter>(new OTLPTraceExporter(), 'traces', metrics),
-    logRecordProcessors: [
+    ...traces,
+    logRecordProcessors: overrides.logRecordProcessors ?? [
       new BatchLogRecordProcessor({
-        exporter: countExports<ReadableLogRecord, LogRecordExporter>(new OTLPLogExporter(), 'logs', metrics),
+        exporter: countExports<ReadableLogRecord, LogRecordExporter>(logExporterFor(otlpProtocol(env, 'LOGS')), 'logs', metrics),
       }),
     ],
     // metrics are pulled by Prometheus from prom-client's /metrics, not pushed over OTLP

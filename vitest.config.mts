@@ -1,0 +1,8 @@
+// Root vitest config: one project per workspace that has tests.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*'],
+  },
+});
