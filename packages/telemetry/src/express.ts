@@ -34,19 +34,19 @@ export class Lifecycle {
     const checks: Record<string, string> = {};
     if (this.draining) return { ready: false, reason: 'draining', checks };
     if (!this.started) return { ready: false, reason: 'starting', checks };
-    let ready = true;
-    await Promise.all(
-      this.checks.map(async ({ name, check }) => {
+    const results = await Promise.all(
+      this.checks.map(async (dependency) => {
         try {
-          const ok = (await check()) !== false;
-          checks[name] = ok ? 'ok' : 'failing';
-          ready &&= ok;
+          const ok = (await dependency.check()) !== false;
+          checks[dependency.name] = ok ? 'ok' : 'failing';
+          return ok;
         } catch (error) {
-          checks[name] = error instanceof Error ? error.message : 'failing';
-          ready = false;
+          checks[dependency.name] = error instanceof Error ? error.message : 'failing';
+          return false;
         }
       }),
     );
+    const ready = results.every(Boolean);
     return ready ? { ready, checks } : { ready, reason: 'dependency', checks };
   }
 }

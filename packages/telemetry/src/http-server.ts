@@ -73,7 +73,14 @@ interface ExpressRequestFields {
 export function routeTemplate(req: IncomingMessage): string {
   const { route, baseUrl } = req as IncomingMessage & ExpressRequestFields;
   if (route === undefined || route.path === undefined) return ROUTE_UNMATCHED;
-  const path = typeof route.path === 'string' ? route.path : String(route.path);
+  // Express also accepts arrays and regular expressions as route paths
+  const path = Array.isArray(route.path)
+    ? route.path.map(String).join('|')
+    : route.path instanceof RegExp
+      ? route.path.source
+      : typeof route.path === 'string'
+        ? route.path
+        : ROUTE_UNMATCHED;
   const base = typeof baseUrl === 'string' ? baseUrl : '';
   const full = base + (path === '/' && base !== '' ? '' : path);
   return full === '' ? '/' : full;
@@ -123,8 +130,8 @@ export function instrumentHttpServers(options: HttpServerInstrumentationOptions)
     proto[PATCHED] = true;
     restores.push(() => {
       if (hadOwnEmit) proto.emit = original;
-      else delete proto.emit;
-      delete proto[PATCHED];
+      else Reflect.deleteProperty(proto, 'emit');
+      Reflect.deleteProperty(proto, PATCHED);
     });
   }
   return () => {

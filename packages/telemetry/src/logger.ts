@@ -57,9 +57,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     winston.format.json(),
   );
   const transports: winston.transport[] = [
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- winston's own Stream transport
     new winston.transports.Stream({ stream: options.destination ?? process.stdout, format: stdoutFormat }),
   ];
   if (options.exportOtlp ?? getTelemetry() !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a TransportStream subclass
     transports.push(new OpenTelemetryTransportV3());
   }
   return winston.createLogger({

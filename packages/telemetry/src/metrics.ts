@@ -183,13 +183,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
 }
 
 const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
-type GlobalWithMetrics = typeof globalThis & { [GLOBAL_KEY]?: KitMetrics };
 
 /** The process-wide metrics, shared by the preload and the service's code. */
 export function getMetrics(): KitMetrics {
-  const g = globalThis as GlobalWithMetrics;
-  g[GLOBAL_KEY] ??= createMetrics();
-  return g[GLOBAL_KEY];
+  const g = globalThis as { [GLOBAL_KEY]?: KitMetrics };
+  const existing = g[GLOBAL_KEY];
+  if (existing !== undefined) return existing;
+  const created = createMetrics();
+  g[GLOBAL_KEY] = created;
+  return created;
 }
 
 /** True when an Accept header prefers OpenMetrics (Prometheus sends it first when scraping). */

@@ -5,7 +5,7 @@
  * prom-client registry (one metrics path: Prometheus scrapes `/metrics`).
  */
 import { context, diag, logs, trace, type TracerProvider } from '@opentelemetry/api';
-import { logs as legacyLogs, type LoggerProvider as LegacyLoggerProvider } from '@opentelemetry/api-logs';
+import { logs as legacyLogs } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -20,11 +20,12 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
-  envDetector,
   hostDetector,
   osDetector,
   processDetector,
+  resourceAttributesEnvDetector,
   serviceInstanceIdDetector,
+  serviceNameEnvDetector,
 } from '@opentelemetry/resources';
 import {
   BatchLogRecordProcessor,
@@ -168,12 +169,19 @@ export function startTelemetry(
     metricReaders: [],
     instrumentations: kitInstrumentations(),
     // no cloud detectors: they probe metadata endpoints at start-up
-    resourceDetectors: [envDetector, hostDetector, osDetector, processDetector, serviceInstanceIdDetector],
+    resourceDetectors: [
+      resourceAttributesEnvDetector,
+      serviceNameEnvDetector,
+      hostDetector,
+      osDetector,
+      processDetector,
+      serviceInstanceIdDetector,
+    ],
   });
   sdk.start();
   // The OpenTelemetry winston transport still speaks the older @opentelemetry/api-logs package;
   // hand it the same provider so its records reach the SDK.
-  legacyLogs.setGlobalLoggerProvider(logs.getLoggerProvider() as unknown as LegacyLoggerProvider);
+  legacyLogs.setGlobalLoggerProvider(logs.getLoggerProvider());
 
   const stopServer = instrumentHttpServers({
     metrics,

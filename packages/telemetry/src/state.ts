@@ -11,7 +11,7 @@ export interface TelemetryHandle {
 }
 
 const KEY = Symbol.for('kit.telemetry.handle');
-type GlobalWithHandle = typeof globalThis & { [KEY]?: TelemetryHandle };
+type GlobalWithHandle = { [KEY]?: TelemetryHandle };
 
 export function setTelemetry(handle: TelemetryHandle | undefined): void {
   const g = globalThis as GlobalWithHandle;

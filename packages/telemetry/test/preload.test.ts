@@ -81,7 +81,7 @@ async function startService(role: string, extraEnv: Record<string, string> = {})
   children.push(child);
   exits.push(new Promise((resolve) => child.once('exit', (code) => resolve(code))));
   const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const record = JSON.parse(line) as { message?: string; port?: number };
       if (record.message === 'listening' && record.port !== undefined) resolve(record.port);

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { Lifecycle, opsRouter } from '../src/express';
