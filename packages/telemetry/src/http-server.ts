@@ -29,9 +29,7 @@ import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
-  ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
@@ -154,7 +152,7 @@ function handleRequest(
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  metrics.httpServerActive.inc({ method });
+  metrics.inFlight.count += 1;
 
   let span: Span | undefined;
   let requestContext = ROOT_CONTEXT;
@@ -165,10 +163,8 @@ function handleRequest(
       [ATTR_HTTP_REQUEST_METHOD]: method,
       [ATTR_URL_PATH]: path,
       [ATTR_URL_SCHEME]: socket.encrypted === true ? 'https' : 'http',
-      [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
       [ATTR_CLIENT_ADDRESS]: socket.remoteAddress,
       [ATTR_SERVER_ADDRESS]: hostOnly(req.headers.host),
-      [ATTR_SERVER_PORT]: socket.localPort,
       [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'],
     };
     span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
@@ -178,15 +174,12 @@ function handleRequest(
     if (hasBody(req)) context.bind(requestContext, req);
   }
 
-  let done = false;
   const onDone = (): void => {
-    if (done) return;
-    done = true;
     const route = routeTemplate(req);
     const finished = res.writableFinished;
     const status = finished ? String(res.statusCode) : STATUS_ABORTED;
     const errorType = errorTypes.get(res) ?? (res.statusCode >= 500 ? String(res.statusCode) : undefined);
-    metrics.httpServerActive.dec({ method });
+    metrics.inFlight.count -= 1;
     const labels = { method, route, status_code: status };
     const value = (performance.now() - startedAt) / 1000;
     const spanContext = span?.spanContext();
@@ -211,7 +204,7 @@ function handleRequest(
     }
     span.end();
   };
-  res.once('finish', onDone);
+  // a response emits 'close' after 'finish', and also when the client goes away first
   res.once('close', onDone);
 
   return span === undefined

@@ -24,15 +24,17 @@ export interface LoggerOptions {
   readonly service?: string;
   /** Where JSON lines go; stdout by default. Tests pass a stream they read. */
   readonly destination?: Writable;
-  /** Export records over OTLP too (default: when the preload started telemetry). */
+  /** Export records over OTLP too (default: when the preload started telemetry with a log exporter). */
   readonly exportOtlp?: boolean;
 }
 
 /** The winston transport reads the record's context from this symbol (see its source). */
 const OTEL_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.context');
 
-/** Adds the active span's ids, counts the record, and redacts it. */
+/** Redacts the record, counts it, then adds the active span's ids (which need no redaction). */
 const correlate = winston.format((info) => {
+  redactRecordInPlace(info);
+  getMetrics().countLogRecord(info.level);
   const ctx = context.active();
   const spanContext = trace.getSpanContext(ctx);
   if (spanContext !== undefined) {
@@ -41,8 +43,6 @@ const correlate = winston.format((info) => {
     info[LOG_TRACE_FLAGS] = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 ? '01' : '00';
     (info as unknown as Record<symbol, unknown>)[OTEL_CONTEXT] = ctx;
   }
-  getMetrics().logRecords.inc({ level: info.level });
-  redactRecordInPlace(info);
   return info;
 });
 
@@ -60,7 +60,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- winston's own Stream transport
     new winston.transports.Stream({ stream: options.destination ?? process.stdout, format: stdoutFormat }),
   ];
-  if (options.exportOtlp ?? getTelemetry() !== undefined) {
+  if (options.exportOtlp ?? getTelemetry()?.exportsLogs === true) {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a TransportStream subclass
     transports.push(new OpenTelemetryTransportV3());
   }

@@ -38,11 +38,13 @@ export interface KitMetrics {
   /** Every metric of this process; services register their own metrics here too. */
   readonly registry: Registry;
   readonly httpServerDuration: Histogram<ServerLabels>;
-  readonly httpServerActive: Gauge<typeof LABEL_METHOD>;
+  /** Inbound requests being handled; a plain number read by the gauge on scrape. */
+  readonly inFlight: { count: number };
   readonly httpClientDuration: Histogram<ClientLabels>;
   readonly exportedItems: Counter<typeof LABEL_SIGNAL>;
   readonly exportFailures: Counter<typeof LABEL_SIGNAL>;
-  readonly logRecords: Counter<typeof LABEL_LEVEL>;
+  /** Counts one log record; totals are copied into `kit_log_records_total` on scrape. */
+  countLogRecord(level: string): void;
   /** Renders every metric; OpenMetrics (with exemplars) when `openMetrics` is true. */
   render(openMetrics: boolean): Promise<string>;
 }
@@ -101,11 +103,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
   });
   exemplarMetrics.push(httpServerDuration, httpClientDuration);
 
-  const httpServerActive = new Gauge<typeof LABEL_METHOD>({
+  // Hot-path counts live in plain numbers; the metrics read them only when scraped.
+  const inFlight = { count: 0 };
+  new Gauge({
     name: METRIC_HTTP_SERVER_ACTIVE,
     help: 'Inbound HTTP requests being handled right now.',
-    labelNames: [LABEL_METHOD],
     registers: [registry],
+    collect() {
+      this.set(inFlight.count);
+    },
   });
   const exportedItems = new Counter<typeof LABEL_SIGNAL>({
     name: METRIC_TELEMETRY_EXPORTED,
@@ -119,11 +125,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
     labelNames: [LABEL_SIGNAL],
     registers: [registry],
   });
-  const logRecords = new Counter<typeof LABEL_LEVEL>({
+  const logCounts = new Map<string, number>();
+  new Counter<typeof LABEL_LEVEL>({
     name: METRIC_LOG_RECORDS,
     help: 'Log records written, by level.',
     labelNames: [LABEL_LEVEL],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [level, count] of logCounts) this.inc({ level }, count);
+    },
   });
 
   if (options.defaultMetrics ?? true) {
@@ -168,11 +179,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
   return {
     registry,
     httpServerDuration,
-    httpServerActive,
+    inFlight,
     httpClientDuration,
     exportedItems,
     exportFailures,
-    logRecords,
+    countLogRecord(level) {
+      logCounts.set(level, (logCounts.get(level) ?? 0) + 1);
+    },
     render(openMetrics) {
       // renders are serialised: the OpenMetrics pass renames counters while it runs
       const next = queue.then(() => renderNow(openMetrics));

@@ -4,6 +4,8 @@
  */
 export interface TelemetryHandle {
   readonly serviceName: string;
+  /** False when OTEL_LOGS_EXPORTER=none: loggers then write stdout only. */
+  readonly exportsLogs: boolean;
   /** Exports everything buffered; resolves even when the collector is unreachable. */
   forceFlush(): Promise<void>;
   /** Flushes and stops the SDK; idempotent. */

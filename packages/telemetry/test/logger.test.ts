@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
+import { getMetrics } from '../src/metrics';
 import { REDACTED, redactText } from '../src/redact';
 import { captureLines } from './helpers';
 
@@ -58,6 +59,20 @@ describe('the logger', () => {
       message: `charging card [CARD ****1111] for Bearer ${REDACTED}`,
       note: 'customer typed [CARD ****1881] into the comment field',
     });
+  });
+});
+
+describe('log volume', () => {
+  it('is counted by level for the metrics endpoint', async () => {
+    const logger = createLogger({ destination: captureLines().stream });
+    logger.warn('disk nearly full');
+    logger.warn('disk nearly full');
+    logger.error('disk full');
+
+    const text = await getMetrics().render(false);
+
+    expect(text).toMatch(/^kit_log_records_total\{level="warn"\} 2$/m);
+    expect(text).toMatch(/^kit_log_records_total\{level="error"\} 1$/m);
   });
 });
 

@@ -77,7 +77,7 @@ describe('HTTP server RED metrics', () => {
     });
     const server = app.listen(0);
     const { port } = server.address() as { port: number };
-    const inFlight = async () => (await metrics.httpServerActive.get()).values.find((v) => v.labels.method === 'GET')?.value ?? 0;
+    const inFlight = async () => Number(/^http_server_active_requests (\d+)$/m.exec(await metrics.render(false))?.[1]);
 
     const pending = fetch(`http://127.0.0.1:${port}/slow`);
     await expect.poll(inFlight).toBe(1);
