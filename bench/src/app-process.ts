@@ -3,10 +3,12 @@
  * the bench app (`bench/dist/app.js`) with a given preload and environment, learns its port from the
  * `{"port":N}` line on stdout and then keeps draining stdout, captures stderr for failure reports,
  * samples RSS from /proc, and stops the app — or, on the way out, kills every app still running.
+ * With `cpu` set, the child (all its threads) is pinned to that CPU right after it is spawned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { pinProcess } from './cpu';
 
 /** How much of a child's stderr is kept for reports. */
 const STDERR_LIMIT = 64 * 1024;
@@ -23,6 +25,8 @@ export interface AppLaunch {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly startTimeoutMs: number;
+  /** Pin the child, all threads, to this CPU right after spawning it (`taskset -a -p -c`). */
+  readonly cpu?: number;
 }
 
 export interface RunningApp {
@@ -157,6 +161,13 @@ export async function startApp(launch: AppLaunch): Promise<RunningApp> {
   liveChildren.add(child);
   const stderr = captureStderr(child);
   try {
+    if (launch.cpu !== undefined && child.pid !== undefined) {
+      try {
+        pinProcess(child.pid, launch.cpu);
+      } catch (error) {
+        throw new BenchFailure(`${launch.label}: ${error instanceof Error ? error.message : String(error)}`, stderr());
+      }
+    }
     const port = await waitForPort(child, launch, stderr);
     if (child.pid === undefined) throw new BenchFailure(`${launch.label}: no pid`, stderr());
     const pid = child.pid;
