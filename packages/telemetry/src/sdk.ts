@@ -43,9 +43,13 @@ import { setTelemetry, type TelemetryHandle } from './state';
 /** Paths that get metrics but no spans unless KIT_UNTRACED_PATHS says otherwise. */
 export const DEFAULT_UNTRACED_PATHS = ['/livez', '/readyz', '/metrics'];
 /**
- * Batching defaults where the kit departs from the SDK's (5 s delay, 512 per batch): data shows up
- * within about a second, and each export serialises a small batch, so no request waits behind a
- * long serialisation pause. Every value stays overridable by its standard variable.
+ * Batching defaults, where the kit departs from the SDK's 5 s / 512. Data shows up within about a
+ * second of a request, and a batch serialises in well under a millisecond, so a request that lands
+ * behind an export waits less. Measured in the overhead benchmark against 1 s / 512 batches: the
+ * same throughput, lower peak memory (182 vs 240 MB on /hello) and lower p99 at 1000 req/s; a
+ * stand-alone exporter test shows each export's fixed cost (about 1 ms of CPU per HTTP request)
+ * weighing more on small batches, which the application-level measurement does not resolve. Every
+ * value stays overridable by its standard variable.
  */
 export const BATCH_DEFAULTS = { scheduledDelayMillis: 1_000, maxExportBatchSize: 128, maxQueueSize: 2_048 };
 
