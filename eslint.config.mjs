@@ -11,7 +11,7 @@ export default tseslint.config(
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.config.mts', 'packages/*/vitest.config.mts'] },
+        projectService: { allowDefaultProject: ['vitest.config.mts', 'packages/*/vitest.config.mts', 'sample-services/*/vitest.config.mts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -30,6 +30,8 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
   {

@@ -7,10 +7,11 @@
 #   scripts/engines.sh --list     # print the engine names
 set -euo pipefail
 
-# name | Debian packages | start command (idempotent) | readiness probe
+# name | Debian packages | start command | readiness probe | set-up once ready (idempotent; optional)
 ENGINES=(
-  # Added by the issues that need them, e.g.:
-  # "redis|redis-server|redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no|redis-cli -h 127.0.0.1 ping"
+  "postgresql|postgresql|pg_ctlcluster --skip-systemctl-redirect \$(basename /usr/lib/postgresql/*) main start|pg_isready -q -h 127.0.0.1 -p 5432|scripts/pg-setup.sh"
+  "redis|redis-server|redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no|redis-cli -h 127.0.0.1 -p 6379 ping|"
+  "rabbitmq|rabbitmq-server|rabbitmq-server -detached|rabbitmq-diagnostics -q check_port_connectivity|"
 )
 
 field() { cut -d'|' -f"$2" <<<"$1"; }
@@ -32,7 +33,8 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "engines: installing ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 for engine in "${ENGINES[@]}"; do
@@ -42,10 +44,12 @@ for engine in "${ENGINES[@]}"; do
     echo "engines: starting $name"
     bash -c "$(field "$engine" 3)"
   fi
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 90); do
     bash -c "$probe" >/dev/null 2>&1 && break
     sleep 1
   done
   bash -c "$probe" >/dev/null 2>&1 || { echo "engines: $name did not become ready" >&2; exit 1; }
+  setup=$(field "$engine" 5)
+  [ -z "$setup" ] || bash -c "$setup"
   echo "engines: $name ready"
 done

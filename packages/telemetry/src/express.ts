@@ -10,10 +10,13 @@ import { markErrorType, routeTemplate } from './http-server';
 import type { Logger } from './logger';
 import { getMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, wantsOpenMetrics, type KitMetrics } from './metrics';
 
-/** A dependency the service needs before it can take traffic; throws or returns false when not ready. */
+/**
+ * A dependency the service needs before it can take traffic. Not ready when `check` throws, rejects
+ * or returns (resolves to) `false`; any other outcome counts as ready.
+ */
 export interface ReadinessCheck {
   readonly name: string;
-  check(): Promise<boolean | undefined> | boolean | undefined;
+  check(): unknown;
 }
 
 /** What `/readyz` reports: false while starting, draining for shutdown, or when a check fails. */

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Creates, idempotently, the PostgreSQL role and the one-database-per-service databases the tests and
+# the native runner use (loopback only; password auth). Run by scripts/engines.sh once PostgreSQL is up.
+set -euo pipefail
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'kit'")" != "1" ]; then
+  psql_admin -c "CREATE ROLE kit LOGIN PASSWORD 'kit' CREATEDB"
+fi
+for db in kit_catalog kit_orders kit_test; do
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
+    psql_admin -c "CREATE DATABASE $db OWNER kit"
+  fi
+done
