@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError } from '@kit/service';
+import { loadConfig } from '../src/config';
 
 describe('loadConfig', () => {
   it('applies defaults: port 8081, in-memory store, recommendations on', () => {

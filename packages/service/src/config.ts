@@ -1,0 +1,36 @@
+/**
+ * Configuration for a kit service: a zod schema over environment variables, checked once at start.
+ * `loadConfig` takes the environment as a parameter (tests pass literals) and fails listing every
+ * invalid key, so a service never starts half-configured.
+ */
+import { LOG_LEVELS } from '@kit/telemetry';
+import { z } from 'zod';
+
+/** `true`/`false` strings, as environment variables carry them. */
+export const envFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Keys every service has: where it listens, how much it logs, how it drains. */
+export function baseConfigShape(defaultPort: number) {
+  return {
+    PORT: z.coerce.number().int().min(0).max(65_535).default(defaultPort).describe('HTTP port (0 picks a free one)'),
+    HOST: z.string().min(1).default('0.0.0.0').describe('address to listen on'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0).describe('readiness 503 before the server stops accepting'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
