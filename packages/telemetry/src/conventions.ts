@@ -49,6 +49,10 @@ export const METRIC_TELEMETRY_EXPORTED = 'kit_telemetry_exported_items_total';
 export const METRIC_TELEMETRY_EXPORT_FAILURES = 'kit_telemetry_export_failures_total';
 export const METRIC_LOG_RECORDS = 'kit_log_records_total';
 
+// ---- business metrics of the sample services ----
+export const METRIC_INVENTORY_RESERVATIONS = 'kit_inventory_reservations_total';
+export const METRIC_INVENTORY_TRANSITIONS = 'kit_inventory_reservation_transitions_total';
+
 // ---- metric label names ----
 export const LABEL_METHOD = 'method';
 export const LABEL_ROUTE = 'route';
@@ -56,6 +60,7 @@ export const LABEL_STATUS_CODE = 'status_code';
 export const LABEL_SERVER_ADDRESS = 'server_address';
 export const LABEL_SIGNAL = 'signal';
 export const LABEL_LEVEL = 'level';
+export const LABEL_RESULT = 'result';
 export const EXEMPLAR_TRACE_ID = 'trace_id';
 export const EXEMPLAR_SPAN_ID = 'span_id';
 

@@ -195,6 +195,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
   };
 }
 
+/**
+ * A counter on the process registry, for a service's own business metrics. Names come from
+ * conventions.ts; asking twice for the same name returns the same counter.
+ */
+export function serviceCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  const { registry } = getMetrics();
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<L>;
+  if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
+  return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+}
+
 const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
 
 /** The process-wide metrics, shared by the preload and the service's code. */
