@@ -202,7 +202,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
 export function serviceCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const { registry } = getMetrics();
   const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
+  if (existing instanceof Counter) return existing;
   if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
   return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
 }
