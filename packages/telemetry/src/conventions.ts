@@ -52,6 +52,7 @@ export const METRIC_LOG_RECORDS = 'kit_log_records_total';
 // ---- business metrics of the sample services ----
 export const METRIC_INVENTORY_RESERVATIONS = 'kit_inventory_reservations_total';
 export const METRIC_INVENTORY_TRANSITIONS = 'kit_inventory_reservation_transitions_total';
+export const METRIC_PAYMENTS_CHARGES = 'kit_payments_charges_total';
 
 // ---- metric label names ----
 export const LABEL_METHOD = 'method';
