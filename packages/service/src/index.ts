@@ -2,3 +2,7 @@
 export { ConfigError, baseConfigShape, envFlag, loadConfig } from './config';
 export { exitOnStartFailure, startServer } from './server';
 export type { RunningServer, StartOptions } from './server';
+export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, createDependency } from './dependency';
+export type { Dependency, DependencySettings } from './dependency';
+export { createHttpDependency } from './http-dependency';
+export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';

@@ -54,6 +54,17 @@ export const METRIC_INVENTORY_RESERVATIONS = 'kit_inventory_reservations_total';
 export const METRIC_INVENTORY_TRANSITIONS = 'kit_inventory_reservation_transitions_total';
 export const METRIC_PAYMENTS_CHARGES = 'kit_payments_charges_total';
 
+// ---- resilience of outbound calls (per dependency) ----
+/** 0 closed, 1 half-open, 2 open, 3 isolated by hand. */
+export const METRIC_CIRCUIT_STATE = 'kit_dependency_circuit_state';
+export const METRIC_DEPENDENCY_RETRIES = 'kit_dependency_retries_total';
+export const METRIC_DEPENDENCY_TIMEOUTS = 'kit_dependency_timeouts_total';
+export const METRIC_DEPENDENCY_REJECTIONS = 'kit_dependency_rejections_total';
+export const METRIC_DEPENDENCY_FALLBACKS = 'kit_dependency_fallbacks_total';
+export const LABEL_DEPENDENCY = 'dependency';
+export const LABEL_REASON = 'reason';
+export const ATTR_KIT_DEPENDENCY = 'kit.dependency.name';
+
 // ---- metric label names ----
 export const LABEL_METHOD = 'method';
 export const LABEL_ROUTE = 'route';

@@ -207,6 +207,15 @@ export function serviceCounter<L extends string>(name: string, help: string, lab
   return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
 }
 
+/** A gauge on the process registry, for a service's own state (circuit state, queue depth …). */
+export function serviceGauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+  const { registry } = getMetrics();
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Gauge) return existing;
+  if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
+  return new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+}
+
 const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
 
 /** The process-wide metrics, shared by the preload and the service's code. */

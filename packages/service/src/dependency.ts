@@ -1,0 +1,172 @@
+/**
+ * Resilience for every outbound call, built on cockatiel: a bulkhead (concurrency limit with a short
+ * queue) around a retry with exponential backoff and jitter (only for idempotent or keyed calls),
+ * around a circuit breaker, around a per-attempt timeout that aborts the request. Each dependency's
+ * circuit state, retries, timeouts, rejections and fallbacks are metrics; state changes are log
+ * lines and span events.
+ */
+import {
+  ATTR_KIT_DEPENDENCY,
+  LABEL_DEPENDENCY,
+  LABEL_REASON,
+  METRIC_CIRCUIT_STATE,
+  METRIC_DEPENDENCY_FALLBACKS,
+  METRIC_DEPENDENCY_REJECTIONS,
+  METRIC_DEPENDENCY_RETRIES,
+  METRIC_DEPENDENCY_TIMEOUTS,
+  UpstreamError,
+  serviceCounter,
+  serviceGauge,
+  type Logger,
+} from '@kit/telemetry';
+import { trace } from '@opentelemetry/api';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
+
+export interface DependencySettings {
+  /** Budget for one attempt; the request is aborted when it runs out. */
+  readonly timeoutMs: number;
+  /** Extra attempts for idempotent calls (0 = none). */
+  readonly retries: number;
+  /** First backoff delay; later ones grow exponentially with jitter. */
+  readonly retryBaseMs: number;
+  /** Consecutive failures that open the circuit. */
+  readonly breakerFailures: number;
+  /** How long the circuit stays open before one trial call is let through. */
+  readonly halfOpenAfterMs: number;
+  /** Calls in flight at once, and how many more may wait. */
+  readonly concurrency: number;
+  readonly queue: number;
+}
+
+export const DEFAULT_DEPENDENCY_SETTINGS: DependencySettings = {
+  timeoutMs: 1_000,
+  retries: 2,
+  retryBaseMs: 50,
+  breakerFailures: 5,
+  halfOpenAfterMs: 5_000,
+  concurrency: 64,
+  queue: 64,
+};
+
+/** An error the dependency itself caused (5xx, connection refused, timeout): it counts against it. */
+export class DependencyFailure extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DependencyFailure';
+  }
+}
+
+const STATE_VALUE: Record<CircuitState, number> = {
+  [CircuitState.Closed]: 0,
+  [CircuitState.HalfOpen]: 1,
+  [CircuitState.Open]: 2,
+  [CircuitState.Isolated]: 3,
+};
+const STATE_NAME: Record<CircuitState, string> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+export interface Dependency {
+  readonly name: string;
+  /**
+   * Runs `call` under the dependency's policies. `idempotent` calls (reads, or writes carrying an
+   * idempotency key) are retried; others get one attempt. Failures surface as `UpstreamError`
+   * (503 unavailable, 504 timed out), so the error middleware answers them clearly.
+   */
+  execute<T>(call: (signal: AbortSignal) => Promise<T>, options: { idempotent: boolean }): Promise<T>;
+  /** Count a degraded answer given instead of this dependency's. */
+  recordFallback(): void;
+  state(): string;
+  /** Holds the circuit open by hand (chaos, maintenance) until the returned function is called. */
+  isolate(): () => void;
+}
+
+export function createDependency(name: string, logger: Logger, settings: DependencySettings = DEFAULT_DEPENDENCY_SETTINGS): Dependency {
+  const labels = { [LABEL_DEPENDENCY]: name };
+  const stateGauge = serviceGauge(METRIC_CIRCUIT_STATE, 'Circuit state per dependency: 0 closed, 1 half-open, 2 open, 3 isolated.', [LABEL_DEPENDENCY]);
+  const retries = serviceCounter(METRIC_DEPENDENCY_RETRIES, 'Retried calls per dependency.', [LABEL_DEPENDENCY]);
+  const timeouts = serviceCounter(METRIC_DEPENDENCY_TIMEOUTS, 'Calls aborted by their timeout, per dependency.', [LABEL_DEPENDENCY]);
+  const rejections = serviceCounter(METRIC_DEPENDENCY_REJECTIONS, 'Calls refused before reaching the dependency (open circuit, full bulkhead).', [
+    LABEL_DEPENDENCY,
+    LABEL_REASON,
+  ]);
+  const fallbacks = serviceCounter(METRIC_DEPENDENCY_FALLBACKS, 'Degraded answers given instead of the dependency.', [LABEL_DEPENDENCY]);
+  stateGauge.set(labels, 0);
+
+  const countsAgainst = handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError);
+  const breaker = circuitBreaker(countsAgainst, {
+    halfOpenAfter: settings.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(settings.breakerFailures),
+  });
+  breaker.onStateChange((state) => {
+    stateGauge.set(labels, STATE_VALUE[state]);
+    const stateName = STATE_NAME[state];
+    trace.getActiveSpan()?.addEvent('circuit.state_change', { [ATTR_KIT_DEPENDENCY]: name, 'kit.circuit.state': stateName });
+    const log = state === CircuitState.Closed ? logger.info.bind(logger) : logger.warn.bind(logger);
+    log(`circuit to ${name} is ${stateName}`, { dependency: name, circuit_state: stateName });
+  });
+  const attemptTimeout = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+  attemptTimeout.onTimeout(() => timeouts.inc(labels));
+  const retrying = retry(handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError), {
+    maxAttempts: settings.retries,
+    backoff: new ExponentialBackoff({ initialDelay: settings.retryBaseMs, maxDelay: settings.retryBaseMs * 20 }),
+  });
+  retrying.onRetry(() => retries.inc(labels));
+  const limit = bulkhead(settings.concurrency, settings.queue);
+
+  const withRetry = wrap(limit, retrying, breaker, attemptTimeout);
+  const once = wrap(limit, breaker, attemptTimeout);
+
+  function translate(error: unknown): unknown {
+    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      rejections.inc({ ...labels, [LABEL_REASON]: 'circuit_open' });
+      return new UpstreamError(`${name} is unavailable (circuit open)`, { cause: error });
+    }
+    if (error instanceof BulkheadRejectedError) {
+      rejections.inc({ ...labels, [LABEL_REASON]: 'bulkhead_full' });
+      return new UpstreamError(`${name} is overloaded (too many calls in flight)`, { cause: error });
+    }
+    if (error instanceof TaskCancelledError) return new UpstreamError(`${name} timed out`, { cause: error, status: 504 });
+    if (error instanceof DependencyFailure) return new UpstreamError(`${name} failed: ${error.message}`, { cause: error, status: 502 });
+    return error;
+  }
+
+  return {
+    name,
+    async execute(call, options) {
+      try {
+        return await (options.idempotent ? withRetry : once).execute(({ signal }) => call(signal));
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    recordFallback: () => fallbacks.inc(labels),
+    state: () => STATE_NAME[breaker.state],
+    isolate() {
+      const handle = breaker.isolate();
+      return () => handle.dispose();
+    },
+  };
+}
