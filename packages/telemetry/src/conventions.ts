@@ -53,6 +53,9 @@ export const METRIC_LOG_RECORDS = 'kit_log_records_total';
 export const METRIC_INVENTORY_RESERVATIONS = 'kit_inventory_reservations_total';
 export const METRIC_INVENTORY_TRANSITIONS = 'kit_inventory_reservation_transitions_total';
 export const METRIC_PAYMENTS_CHARGES = 'kit_payments_charges_total';
+export const METRIC_ORDERS_CHECKOUTS = 'kit_orders_checkouts_total';
+export const METRIC_OUTBOX_PENDING = 'kit_orders_outbox_pending';
+export const METRIC_OUTBOX_PUBLISHED = 'kit_orders_outbox_published_total';
 
 // ---- resilience of outbound calls (per dependency) ----
 /** 0 closed, 1 half-open, 2 open, 3 isolated by hand. */

@@ -1,0 +1,49 @@
+/**
+ * The orders composition root, the only place that reads the environment, listens and handles
+ * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
+ */
+import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency, exitOnStartFailure, startServer } from '@kit/service';
+import { Lifecycle, createLogger } from '@kit/telemetry';
+import { createApp } from './app';
+import { createCheckout } from './checkout';
+import { loadConfig } from './config';
+import { createRelay } from './outbox';
+import { createAmqpPublisher, createMemoryPublisher } from './publisher';
+import { createMemoryStore, type OrdersStore } from './store';
+import { createPostgresStore } from './store-postgres';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const store: OrdersStore = config.DATABASE_URL === undefined ? createMemoryStore() : await createPostgresStore(config.DATABASE_URL);
+  const publisher = config.AMQP_URL === undefined ? createMemoryPublisher() : createAmqpPublisher(config.AMQP_URL);
+  const upstream = { ...DEFAULT_DEPENDENCY_SETTINGS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
+  const checkout = createCheckout({
+    store,
+    logger,
+    catalog: createHttpDependency({ name: 'catalog', baseUrl: config.CATALOG_URL, logger, settings: upstream }),
+    inventory: createHttpDependency({ name: 'inventory', baseUrl: config.INVENTORY_URL, logger, settings: upstream }),
+    payments: createHttpDependency({ name: 'payments', baseUrl: config.PAYMENTS_URL, logger, settings: { ...upstream, timeoutMs: config.PAYMENTS_TIMEOUT_MS } }),
+  });
+  const relay = createRelay({ store, publisher, logger, pollMs: config.OUTBOX_POLL_MS });
+  const lifecycle = new Lifecycle([{ name: 'store', check: () => store.ping() }]);
+  await startServer({
+    name: 'orders',
+    app: createApp({ store, checkout, lifecycle, logger }),
+    port: config.PORT,
+    host: config.HOST,
+    lifecycle,
+    logger,
+    closers: [
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'publisher', close: () => publisher.close() },
+      { name: 'store', close: () => store.close() },
+    ],
+    drainDelayMs: config.DRAIN_DELAY_MS,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    describe: { store: config.DATABASE_URL === undefined ? 'memory' : 'postgres', broker: config.AMQP_URL === undefined ? 'memory' : 'rabbitmq' },
+  });
+  relay.start();
+}
+
+main().catch(exitOnStartFailure('orders'));
