@@ -9,7 +9,7 @@ set -euo pipefail
 
 # name | Debian packages | start command | readiness probe | set-up once ready (idempotent; optional)
 ENGINES=(
-  "postgresql|postgresql|pg_ctlcluster --skip-systemctl-redirect \$(basename /usr/lib/postgresql/*) main start|pg_isready -q -h 127.0.0.1 -p 5432|scripts/pg-setup.sh"
+  "postgresql|postgresql|scripts/pg-start.sh|pg_isready -q -h 127.0.0.1 -p 5432|scripts/pg-setup.sh"
   "redis|redis-server|redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no|redis-cli -h 127.0.0.1 -p 6379 ping|"
   "rabbitmq|rabbitmq-server|rabbitmq-server -detached|rabbitmq-diagnostics -q check_port_connectivity|"
 )
