@@ -56,6 +56,7 @@ export const METRIC_PAYMENTS_CHARGES = 'kit_payments_charges_total';
 export const METRIC_ORDERS_CHECKOUTS = 'kit_orders_checkouts_total';
 export const METRIC_OUTBOX_PENDING = 'kit_orders_outbox_pending';
 export const METRIC_OUTBOX_PUBLISHED = 'kit_orders_outbox_published_total';
+export const METRIC_NOTIFICATIONS = 'kit_notifications_messages_total';
 
 // ---- resilience of outbound calls (per dependency) ----
 /** 0 closed, 1 half-open, 2 open, 3 isolated by hand. */

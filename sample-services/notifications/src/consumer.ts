@@ -1,0 +1,150 @@
+/**
+ * The order.placed consumer. Each message is handled once (de-duplicated by message id); a handler
+ * failure goes to a delay queue and comes back with exponential backoff; after the last attempt, and
+ * at once for a message that can never succeed (not JSON, wrong shape), it goes to the dead-letter
+ * queue. The amqplib instrumentation continues the producer's trace, so the email's log line carries
+ * the checkout's trace id.
+ */
+import { LABEL_RESULT, METRIC_NOTIFICATIONS, serviceCounter, type Logger } from '@kit/telemetry';
+import { trace } from '@opentelemetry/api';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { z } from 'zod';
+
+export const EXCHANGE = 'orders';
+export const QUEUE = 'notifications.order-placed';
+export const RETRY_EXCHANGE = 'notifications.retry';
+export const DEAD_LETTER_QUEUE = 'notifications.order-placed.dlq';
+const ATTEMPT_HEADER = 'x-kit-attempt';
+
+const orderPlaced = z.object({
+  orderId: z.string().min(1),
+  customerEmail: z.email(),
+  totalMinor: z.number().int().nonnegative(),
+  currency: z.literal('EUR'),
+});
+export type OrderPlaced = z.infer<typeof orderPlaced>;
+
+export interface ConsumerOptions {
+  readonly url: string;
+  readonly logger: Logger;
+  /** Sends the email; throwing makes the message retry. */
+  readonly send: (event: OrderPlaced) => Promise<void>;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly prefetch: number;
+  /** Queue names can be namespaced (tests run beside a real stack). */
+  readonly queuePrefix?: string;
+}
+
+export interface Consumer {
+  readonly connected: () => boolean;
+  close(): Promise<void>;
+}
+
+/** The message ids already handled, bounded so a long run cannot grow it without limit. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity: number) {}
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next().value;
+      if (oldest !== undefined) this.ids.delete(oldest);
+    }
+  }
+}
+
+export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+  const { logger } = options;
+  const prefix = options.queuePrefix ?? '';
+  const queue = `${prefix}${QUEUE}`;
+  const dlq = `${prefix}${DEAD_LETTER_QUEUE}`;
+  const retryExchange = `${prefix}${RETRY_EXCHANGE}`;
+  const messages = serviceCounter(METRIC_NOTIFICATIONS, 'order.placed messages by outcome.', [LABEL_RESULT]);
+  const seen = new RecentIds(10_000);
+  let connected = false;
+
+  const connection: ChannelModel = await amqp.connect(options.url, { timeout: 2_000 });
+  connection.on('error', () => undefined);
+  connection.on('close', () => {
+    connected = false;
+  });
+  const channel: Channel = await connection.createChannel();
+  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+  await channel.assertExchange(retryExchange, 'direct', { durable: true });
+  await channel.assertQueue(queue, { durable: true });
+  await channel.bindQueue(queue, EXCHANGE, 'order.placed');
+  await channel.assertQueue(dlq, { durable: true });
+  // one delay queue per attempt: messages wait out their TTL, then dead-letter back to the main queue
+  for (let attempt = 1; attempt < options.maxAttempts; attempt += 1) {
+    const delayQueue = `${queue}.retry-${attempt}`;
+    await channel.assertQueue(delayQueue, {
+      durable: true,
+      messageTtl: options.retryBaseMs * 2 ** (attempt - 1),
+      deadLetterExchange: '',
+      deadLetterRoutingKey: queue,
+    });
+    await channel.bindQueue(delayQueue, retryExchange, String(attempt));
+  }
+  await channel.prefetch(options.prefetch);
+  connected = true;
+
+  const deadLetter = (message: ConsumeMessage, reason: string) => {
+    channel.sendToQueue(dlq, message.content, { ...message.properties, headers: { ...message.properties.headers, 'x-kit-dead-letter-reason': reason } });
+    channel.ack(message);
+    messages.inc({ result: 'dead_lettered' });
+    logger.error('message dead-lettered', { message_id: message.properties.messageId as string | undefined, reason });
+  };
+
+  async function handle(message: ConsumeMessage): Promise<void> {
+    const id = String(message.properties.messageId ?? '');
+    const attempt = Number((message.properties.headers as Record<string, unknown> | undefined)?.[ATTEMPT_HEADER] ?? 1);
+    if (id !== '' && seen.has(id)) {
+      messages.inc({ result: 'duplicate' });
+      channel.ack(message);
+      return;
+    }
+    let event: OrderPlaced;
+    try {
+      event = orderPlaced.parse(JSON.parse(message.content.toString('utf8')));
+    } catch {
+      deadLetter(message, 'malformed');
+      return;
+    }
+    try {
+      await options.send(event);
+    } catch (error) {
+      trace.getActiveSpan()?.recordException(error instanceof Error ? error : new Error(String(error)));
+      if (attempt >= options.maxAttempts) {
+        deadLetter(message, `failed ${attempt} times: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      channel.publish(retryExchange, String(attempt), message.content, {
+        ...message.properties,
+        headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1 },
+      });
+      channel.ack(message);
+      messages.inc({ result: 'retried' });
+      logger.warn('sending failed; will retry', { message_id: id, attempt, next_in_ms: options.retryBaseMs * 2 ** (attempt - 1) });
+      return;
+    }
+    if (id !== '') seen.add(id);
+    channel.ack(message);
+    messages.inc({ result: 'sent' });
+  }
+
+  await channel.consume(queue, (message) => {
+    if (message !== null) void handle(message).catch(() => channel.nack(message, false, true));
+  });
+  return {
+    connected: () => connected,
+    async close() {
+      connected = false;
+      await channel.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+}

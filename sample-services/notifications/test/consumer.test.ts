@@ -1,0 +1,111 @@
+/**
+ * The consumer against a real RabbitMQ (scripts/engines.sh starts it): each order.placed is sent
+ * once, duplicates are dropped, failures retry with backoff, and poison or hopeless messages end in
+ * the dead-letter queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { createLogger } from '@kit/telemetry';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_QUEUE, EXCHANGE, QUEUE, RETRY_EXCHANGE, startConsumer, type Consumer, type OrderPlaced } from '../src/consumer';
+
+const AMQP_URL = process.env.KIT_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const prefix = `test-${randomUUID().slice(0, 8)}.`;
+const sent: OrderPlaced[] = [];
+/** Orders whose email fails this many more times before it goes through. */
+const failuresLeft = new Map<string, number>();
+const letters: { id: string; reason: string }[] = [];
+let consumer: Consumer;
+let producer: amqp.ChannelModel;
+let channel: amqp.Channel;
+
+beforeAll(async () => {
+  producer = await amqp.connect(AMQP_URL).catch((error: unknown) => {
+    throw new Error(`RabbitMQ is not reachable at ${AMQP_URL}: start it with scripts/engines.sh`, { cause: error });
+  });
+  channel = await producer.createChannel();
+  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+  consumer = await startConsumer({
+    url: AMQP_URL,
+    logger: createLogger({ destination: new PassThrough().resume() }),
+    maxAttempts: 3,
+    retryBaseMs: 50,
+    prefetch: 8,
+    queuePrefix: prefix,
+    send(event) {
+      const left = failuresLeft.get(event.orderId) ?? 0;
+      if (left > 0) {
+        failuresLeft.set(event.orderId, left - 1);
+        return Promise.reject(new Error('relay down'));
+      }
+      sent.push(event);
+      return Promise.resolve();
+    },
+  });
+});
+
+afterAll(async () => {
+  await consumer.close();
+  for (const queue of [QUEUE, DEAD_LETTER_QUEUE, `${QUEUE}.retry-1`, `${QUEUE}.retry-2`]) await channel.deleteQueue(`${prefix}${queue}`);
+  await channel.deleteExchange(`${prefix}${RETRY_EXCHANGE}`);
+  await producer.close();
+});
+
+function publish(orderId: string, body: unknown = { orderId, customerEmail: 'ada@example.com', totalMinor: 2599, currency: 'EUR' }, messageId = `evt-${orderId}`) {
+  channel.publish(EXCHANGE, 'order.placed', Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), { messageId, persistent: true });
+}
+
+const sentFor = (orderId: string) => sent.filter((e) => e.orderId === orderId).length;
+
+async function deadLetters(): Promise<{ id: string; reason: string }[]> {
+  const found: { id: string; reason: string }[] = [];
+  for (;;) {
+    const message = await channel.get(`${prefix}${DEAD_LETTER_QUEUE}`, { noAck: true });
+    if (message === false) return found;
+    found.push({ id: String(message.properties.messageId), reason: String((message.properties.headers as Record<string, unknown>)['x-kit-dead-letter-reason']) });
+  }
+}
+
+describe('the order.placed consumer', () => {
+  it('sends one email per order, even when the event arrives twice', async () => {
+    const id = `o-${randomUUID()}`;
+    publish(id);
+    publish(id);
+
+    await expect.poll(() => sentFor(id)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sentFor(id)).toBe(1);
+  });
+
+  it('retries a failed send with backoff until it goes through', async () => {
+    const id = `o-${randomUUID()}`;
+    failuresLeft.set(id, 2);
+    const started = Date.now();
+    publish(id);
+
+    await expect.poll(() => sentFor(id), { timeout: 5_000 }).toBe(1);
+    // two waits: 50 ms, then 100 ms
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('dead-letters poison messages at once and hopeless ones after the last attempt', async () => {
+    const hopeless = `o-${randomUUID()}`;
+    failuresLeft.set(hopeless, 99);
+    publish('poison', '{not json', 'evt-poison');
+    publish('wrong-shape', { orderId: 'x', customerEmail: 'not an email' }, 'evt-wrong-shape');
+    publish(hopeless);
+
+    await expect.poll(async () => {
+      const found = await deadLetters();
+      letters.push(...found);
+      return letters.length;
+    }, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+
+    expect(letters.find((l) => l.id === 'evt-poison')?.reason).toBe('malformed');
+    expect(letters.find((l) => l.id === 'evt-wrong-shape')?.reason).toBe('malformed');
+    expect(letters.find((l) => l.id === `evt-${hopeless}`)?.reason).toMatch(/^failed 3 times/);
+    expect(sentFor(hopeless)).toBe(0);
+  });
+});
+
