@@ -1,0 +1,114 @@
+/**
+ * The gateway app: the kit's single public entry point. Order of concerns: request id, CORS, rate
+ * limit, then routes to the services, the aggregated health, and admin routes behind a token.
+ */
+import { randomUUID, createHash, timingSafeEqual } from 'node:crypto';
+import type { HttpDependency } from '@kit/service';
+import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
+import { trace } from '@opentelemetry/api';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { forwardTo } from './proxy';
+
+export interface Upstreams {
+  readonly catalog: HttpDependency;
+  readonly orders: HttpDependency;
+  readonly inventory: HttpDependency;
+  readonly notifications: HttpDependency;
+}
+
+export interface GatewayDeps {
+  readonly upstreams: Upstreams;
+  readonly lifecycle: Lifecycle;
+  readonly logger: Logger;
+  /** Requests per client per minute. */
+  readonly rateLimitPerMinute: number;
+  /** Origins allowed to call the API from a browser (`*` for any). */
+  readonly corsOrigins: readonly string[];
+  /** Enables /api/admin/*; callers send `Authorization: Bearer <token>`. */
+  readonly adminToken?: string | undefined;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    req.headers['x-request-id'] = id;
+    res.setHeader('x-request-id', id);
+    trace.getActiveSpan()?.setAttribute(ATTR_KIT_REQUEST_ID, id);
+    next();
+  };
+}
+
+function adminOnly(token: string): RequestHandler {
+  const expected = createHash('sha256').update(token).digest();
+  return (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const given = createHash('sha256').update(header.startsWith('Bearer ') ? header.slice(7) : '').digest();
+    if (!timingSafeEqual(given, expected)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
+    req.headers['x-admin-token'] = token;
+    next();
+  };
+}
+
+export function createApp(deps: GatewayDeps): Express {
+  const { upstreams, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  // one proxy hop in front (compose, ingress) so the client address is the real one
+  app.set('trust proxy', 1);
+  app.use(opsRouter({ lifecycle: deps.lifecycle }));
+  app.use(requestId());
+  app.use(requestLogger(logger));
+  app.use(
+    cors({
+      origin: deps.corsOrigins.includes('*') ? true : [...deps.corsOrigins],
+      allowedHeaders: ['content-type', 'idempotency-key', 'x-request-id', 'traceparent', 'tracestate', 'baggage', 'authorization'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res, _next, options) => {
+        res.status(options.statusCode).json({ error: { code: 'rate_limited', message: 'too many requests; retry after the Retry-After seconds' } });
+      },
+    }),
+  );
+  app.use(express.json({ limit: '64kb' }));
+
+  const strip = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
+  app.get('/api/health', async (_req, res) => {
+    const entries = await Promise.all(
+      [upstreams.catalog, upstreams.orders, upstreams.inventory, upstreams.notifications].map(async (upstream) => {
+        try {
+          const answer = await upstream.request<unknown>({ method: 'GET', path: '/readyz', idempotent: false });
+          return [upstream.name, answer.status === 200 ? 'ready' : 'not_ready'] as const;
+        } catch {
+          return [upstream.name, 'unreachable'] as const;
+        }
+      }),
+    );
+    const ready = entries.every(([, state]) => state === 'ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'degraded', services: Object.fromEntries(entries) });
+  });
+  app.use('/api/catalog', forwardTo(upstreams.catalog, (path) => path));
+  app.all(['/api/orders', '/api/orders/{*rest}'], forwardTo(upstreams.orders, strip('/api')));
+  app.get('/api/stock/:productId', forwardTo(upstreams.inventory, strip('/api')));
+  app.get('/api/notifications', forwardTo(upstreams.notifications, strip('/api')));
+  if (deps.adminToken !== undefined) {
+    app.use('/api/admin', adminOnly(deps.adminToken));
+    app.put('/api/admin/stock/:productId', forwardTo(upstreams.inventory, (path) => path.replace('/api', '')));
+  }
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * The gateway composition root, the only place that reads the environment, listens and handles
+ * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
+ */
+import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, createHttpDependency, exitOnStartFailure, loadConfig, startServer } from '@kit/service';
+import { Lifecycle, createLogger } from '@kit/telemetry';
+import { z } from 'zod';
+import { createApp } from './app';
+
+const schema = z.object({
+  ...baseConfigShape(8080),
+  CATALOG_URL: z.url().default('http://127.0.0.1:8081'),
+  ORDERS_URL: z.url().default('http://127.0.0.1:8082'),
+  INVENTORY_URL: z.url().default('http://127.0.0.1:8083'),
+  NOTIFICATIONS_URL: z.url().default('http://127.0.0.1:8085'),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000).describe('per-attempt budget (orders calls others itself)'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
+  CORS_ORIGINS: z.string().default('*').transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+async function main(): Promise<void> {
+  const config = loadConfig(schema, process.env);
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const settings = { ...DEFAULT_DEPENDENCY_SETTINGS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
+  const upstream = (name: string, baseUrl: string) => createHttpDependency({ name, baseUrl, logger, settings });
+  const lifecycle = new Lifecycle();
+  await startServer({
+    name: 'gateway',
+    app: createApp({
+      upstreams: {
+        catalog: upstream('catalog', config.CATALOG_URL),
+        orders: upstream('orders', config.ORDERS_URL),
+        inventory: upstream('inventory', config.INVENTORY_URL),
+        notifications: upstream('notifications', config.NOTIFICATIONS_URL),
+      },
+      lifecycle,
+      logger,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: config.CORS_ORIGINS,
+      adminToken: config.ADMIN_TOKEN,
+    }),
+    port: config.PORT,
+    host: config.HOST,
+    lifecycle,
+    logger,
+    drainDelayMs: config.DRAIN_DELAY_MS,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    describe: { admin: config.ADMIN_TOKEN !== undefined },
+  });
+}
+
+main().catch(exitOnStartFailure('gateway'));
