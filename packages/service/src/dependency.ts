@@ -59,8 +59,9 @@ export const DEFAULT_DEPENDENCY_SETTINGS: DependencySettings = {
   retryBaseMs: 50,
   breakerFailures: 5,
   halfOpenAfterMs: 5_000,
-  concurrency: 64,
-  queue: 64,
+  // generous: a checkout burst of a few hundred waits its turn instead of being shed
+  concurrency: 128,
+  queue: 512,
 };
 
 /** An error the dependency itself caused (5xx, connection refused, timeout): it counts against it. */

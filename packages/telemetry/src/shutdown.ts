@@ -51,7 +51,9 @@ function closeServer(server: Server): Promise<void> {
  */
 export function createShutdown(options: ShutdownOptions): (reason: string) => Promise<void> {
   const { server, lifecycle, logger, drainDelayMs = 0, timeoutMs = 10_000, closers = [] } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  // a clean sequence keeps an exit code the process already chose (a service that shuts itself down
+  // after losing a dependency sets process.exitCode = 1 first)
+  const exit = options.exit ?? ((code: number) => process.exit(code === 0 && typeof process.exitCode === 'number' ? process.exitCode : code));
   let running: Promise<void> | undefined;
   return (reason) => {
     running ??= (async () => {

@@ -101,7 +101,9 @@ export function createApp(deps: GatewayDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'degraded', services: Object.fromEntries(entries) });
   });
   app.use('/api/catalog', forwardTo(upstreams.catalog, (path) => path));
-  app.all(['/api/orders', '/api/orders/{*rest}'], forwardTo(upstreams.orders, strip('/api')));
+  const orders = forwardTo(upstreams.orders, strip('/api'));
+  app.post('/api/orders', orders);
+  app.get('/api/orders/:id', orders);
   app.get('/api/stock/:productId', forwardTo(upstreams.inventory, strip('/api')));
   app.get('/api/notifications', forwardTo(upstreams.notifications, strip('/api')));
   if (deps.adminToken !== undefined) {

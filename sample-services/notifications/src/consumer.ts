@@ -25,6 +25,8 @@ const orderPlaced = z.object({
 export type OrderPlaced = z.infer<typeof orderPlaced>;
 
 export interface ConsumerOptions {
+  /** Called when the broker connection is lost (the service exits; its supervisor restarts it). */
+  readonly onLost?: (reason: string) => void;
   readonly url: string;
   readonly logger: Logger;
   /** Sends the email; throwing makes the message retry. */
@@ -69,8 +71,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
 
   const connection: ChannelModel = await amqp.connect(options.url, { timeout: 2_000 });
   connection.on('error', () => undefined);
+  let closing = false;
   connection.on('close', () => {
     connected = false;
+    if (!closing) options.onLost?.('broker connection closed');
   });
   const channel: Channel = await connection.createChannel();
   await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
@@ -142,6 +146,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   return {
     connected: () => connected,
     async close() {
+      closing = true;
       connected = false;
       await channel.close().catch(() => undefined);
       await connection.close().catch(() => undefined);

@@ -32,6 +32,13 @@ async function main(): Promise<void> {
           maxAttempts: config.NOTIFICATIONS_MAX_ATTEMPTS,
           retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
           prefetch: config.NOTIFICATIONS_PREFETCH,
+          // crash-only: without its broker this service is useless, so it exits and its supervisor
+          // (compose restart policy, Kubernetes, the native runner) starts it again
+          onLost: (reason) => {
+            logger.error(`${reason}; exiting so the supervisor restarts the service`);
+            process.exitCode = 1;
+            process.kill(process.pid, 'SIGTERM');
+          },
         });
   const lifecycle = new Lifecycle(consumer === undefined ? [] : [{ name: 'broker', check: () => consumer.connected() }]);
   await startServer({
