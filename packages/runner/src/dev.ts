@@ -8,6 +8,10 @@ import path from 'node:path';
 import { SERVICES, startStack } from './stack';
 
 async function main(): Promise<void> {
+  // Ctrl-C while starting: exit at once; the runner's exit hook stops whatever already started
+  const early = () => process.exit(130);
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
   const root = path.resolve(__dirname, '..', '..', '..');
   const engines = spawnSync('bash', [path.join(root, 'scripts', 'engines.sh')], { stdio: 'inherit' });
   if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
@@ -18,6 +22,8 @@ async function main(): Promise<void> {
     onLine: (service, line) => process.stdout.write(`${service.padEnd(width)} | ${line}\n`),
   });
   process.stdout.write(`\nthe kit is up:\n${SERVICES.map((s) => `  ${s.padEnd(width)}  ${stack.urls[s]}`).join('\n')}\n\ntry: curl ${stack.urls.gateway}/api/health\n\n`);
+  process.removeListener('SIGINT', early);
+  process.removeListener('SIGTERM', early);
   const stop = () => {
     void stack.stop().then(() => process.exit(0));
   };

@@ -128,6 +128,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     return child;
   };
 
+  // safety net: whatever ends this process, no service outlives it
+  const killAll = () => {
+    for (const { child } of managed.values()) if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${settings.basePort + OFFSETS[name]}`])) as Record<ServiceName, string>;
   const stop = async () => {
     stopping = true;
@@ -145,6 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         }),
       );
     }
+    process.removeListener('exit', killAll);
   };
 
   try {

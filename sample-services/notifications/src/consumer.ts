@@ -83,11 +83,13 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   await channel.bindQueue(queue, EXCHANGE, 'order.placed');
   await channel.assertQueue(dlq, { durable: true });
   // one delay queue per attempt: messages wait out their TTL, then dead-letter back to the main queue
+  // (named by their delay: RabbitMQ refuses to redeclare a queue with another TTL)
   for (let attempt = 1; attempt < options.maxAttempts; attempt += 1) {
-    const delayQueue = `${queue}.retry-${attempt}`;
+    const delayMs = options.retryBaseMs * 2 ** (attempt - 1);
+    const delayQueue = `${queue}.retry-${delayMs}ms`;
     await channel.assertQueue(delayQueue, {
       durable: true,
-      messageTtl: options.retryBaseMs * 2 ** (attempt - 1),
+      messageTtl: delayMs,
       deadLetterExchange: '',
       deadLetterRoutingKey: queue,
     });

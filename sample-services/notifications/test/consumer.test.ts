@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await consumer.close();
-  for (const queue of [QUEUE, DEAD_LETTER_QUEUE, `${QUEUE}.retry-1`, `${QUEUE}.retry-2`]) await channel.deleteQueue(`${prefix}${queue}`);
+  for (const queue of [QUEUE, DEAD_LETTER_QUEUE, `${QUEUE}.retry-50ms`, `${QUEUE}.retry-100ms`]) await channel.deleteQueue(`${prefix}${queue}`);
   await channel.deleteExchange(`${prefix}${RETRY_EXCHANGE}`);
   await producer.close();
 });
