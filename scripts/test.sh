@@ -4,14 +4,9 @@
 # type-checks, runs every test, and runs the benchmarks once in quick mode so they cannot rot.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/use-node.sh
 step() { printf '\n== %s ==\n' "$*"; }
-
+source scripts/install.sh
 step "node $(node --version), npm $(npm --version)"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund
-fi
 
 step "engines"
 scripts/engines.sh
