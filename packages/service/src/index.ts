@@ -1,7 +1,7 @@
 /** @kit/service: the shared composition-root pieces of the kit's services. */
 export { ConfigError, baseConfigShape, envFlag, loadConfig } from './config';
-export { exitOnStartFailure, startServer } from './server';
-export type { RunningServer, StartOptions } from './server';
+export { createServiceApp, exitOnStartFailure, startServer } from './server';
+export type { RunningServer, ServerConfig, ServiceAppOptions, StartOptions } from './server';
 export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, createDependency } from './dependency';
 export type { Dependency, DependencySettings } from './dependency';
 export { createHttpDependency } from './http-dependency';

@@ -4,19 +4,24 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { installShutdown, type Closer, type Lifecycle, type Logger } from '@kit/telemetry';
-import type { Express } from 'express';
+import { errorHandler, installShutdown, notFound, opsRouter, requestLogger, type Closer, type Lifecycle, type Logger } from '@kit/telemetry';
+import express, { type Express, type Router } from 'express';
+
+/** The shared keys of every service's config (see baseConfigShape). */
+export interface ServerConfig {
+  readonly PORT: number;
+  readonly HOST: string;
+  readonly DRAIN_DELAY_MS: number;
+  readonly SHUTDOWN_TIMEOUT_MS: number;
+}
 
 export interface StartOptions {
   readonly name: string;
   readonly app: Express;
-  readonly port: number;
-  readonly host: string;
+  readonly config: ServerConfig;
   readonly lifecycle: Lifecycle;
   readonly logger: Logger;
   readonly closers?: readonly Closer[];
-  readonly drainDelayMs?: number;
-  readonly timeoutMs?: number;
   /** Extra fields for the "listening" log line (store kind, upstreams …). */
   readonly describe?: Record<string, unknown>;
 }
@@ -30,7 +35,7 @@ export interface RunningServer {
 
 export function startServer(options: StartOptions): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = options.app.listen(options.port, options.host);
+    const server = options.app.listen(options.config.PORT, options.config.HOST);
     server.once('error', reject);
     server.once('listening', () => {
       const { port } = server.address() as AddressInfo;
@@ -41,12 +46,38 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         lifecycle: options.lifecycle,
         logger: options.logger,
         closers: options.closers ?? [],
-        drainDelayMs: options.drainDelayMs ?? 0,
-        timeoutMs: options.timeoutMs ?? 10_000,
+        drainDelayMs: options.config.DRAIN_DELAY_MS,
+        timeoutMs: options.config.SHUTDOWN_TIMEOUT_MS,
       });
       resolve({ server, port, stop });
     });
   });
+}
+
+export interface ServiceAppOptions {
+  readonly lifecycle: Lifecycle;
+  readonly logger: Logger;
+  /** The service's own routes. */
+  readonly routes: Router;
+  /** Largest JSON body accepted (a larger one gets a 413). */
+  readonly jsonLimit?: string;
+}
+
+/**
+ * The Express app every service shares, around its own routes: health and metrics first (no body
+ * parsing, no request log), then request logging, JSON bodies, the routes, the JSON 404 and the one
+ * error middleware.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRouter({ lifecycle: options.lifecycle }));
+  app.use(requestLogger(options.logger));
+  app.use(express.json({ limit: options.jsonLimit ?? '32kb' }));
+  app.use(options.routes);
+  app.use(notFound());
+  app.use(errorHandler(options.logger));
+  return app;
 }
 
 /** For main.ts: report a start-up failure (bad config, unreachable store) and exit 1. */

@@ -43,8 +43,7 @@ describe('startServer', () => {
     const running = await startServer({
       name: 'test',
       app,
-      port: 0,
-      host: '127.0.0.1',
+      config: { PORT: 0, HOST: '127.0.0.1', DRAIN_DELAY_MS: 0, SHUTDOWN_TIMEOUT_MS: 10_000 },
       lifecycle,
       logger: createLogger({ destination: new PassThrough().resume() }),
       closers: [{ name: 'store', close: () => void closed.push('store') }],

@@ -1,6 +1,7 @@
 /** The catalog app: a pure factory that tests drive with supertest; main.ts is the only wiring. */
-import { type Lifecycle, errorHandler, notFound, opsRouter, requestLogger } from '@kit/telemetry';
-import express, { type Express } from 'express';
+import { createServiceApp } from '@kit/service';
+import type { Lifecycle } from '@kit/telemetry';
+import type { Express } from 'express';
 import { catalogRouter, type CatalogDeps } from './routes';
 
 export interface AppDeps extends CatalogDeps {
@@ -8,13 +9,8 @@ export interface AppDeps extends CatalogDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
+  const app = createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes: catalogRouter(deps) });
+  // repeated keys (?q=a&q=b) become arrays with the extended parser; the simple one keeps strings
   app.set('query parser', 'simple');
-  app.use(opsRouter({ lifecycle: deps.lifecycle }));
-  app.use(requestLogger(deps.logger));
-  app.use(catalogRouter(deps));
-  app.use(notFound());
-  app.use(errorHandler(deps.logger));
   return app;
 }

@@ -21,13 +21,10 @@ async function main(): Promise<void> {
   await startServer({
     name: 'catalog',
     app: createApp({ store, logger, lifecycle, recommendations: () => recommendations }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
     closers: [{ name: 'store', close: () => store.close() }],
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: { store: config.DATABASE_URL === undefined ? 'memory' : 'postgres' },
   });
 }

@@ -40,12 +40,9 @@ async function main(): Promise<void> {
       corsOrigins: config.CORS_ORIGINS,
       adminToken: config.ADMIN_TOKEN,
     }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: { admin: config.ADMIN_TOKEN !== undefined },
   });
 }

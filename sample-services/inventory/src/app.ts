@@ -1,6 +1,7 @@
 /** The inventory app: a pure factory that tests drive with supertest; main.ts is the only wiring. */
-import { errorHandler, notFound, opsRouter, requestLogger, type Lifecycle } from '@kit/telemetry';
-import express, { type Express } from 'express';
+import { createServiceApp } from '@kit/service';
+import type { Lifecycle } from '@kit/telemetry';
+import type { Express } from 'express';
 import { inventoryRouter, type InventoryDeps } from './routes';
 
 export interface AppDeps extends InventoryDeps {
@@ -8,13 +9,5 @@ export interface AppDeps extends InventoryDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(opsRouter({ lifecycle: deps.lifecycle }));
-  app.use(requestLogger(deps.logger));
-  app.use(express.json({ limit: '32kb' }));
-  app.use(inventoryRouter(deps));
-  app.use(notFound());
-  app.use(errorHandler(deps.logger));
-  return app;
+  return createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes: inventoryRouter(deps), jsonLimit: '32kb' });
 }

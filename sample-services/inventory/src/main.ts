@@ -20,13 +20,10 @@ async function main(): Promise<void> {
   await startServer({
     name: 'inventory',
     app: createApp({ store, logger, lifecycle, adminToken: config.ADMIN_TOKEN }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
     closers: [{ name: 'store', close: () => store.close() }],
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: { store: config.REDIS_URL === undefined ? 'memory' : 'redis', admin: config.ADMIN_TOKEN !== undefined },
   });
 }

@@ -44,13 +44,10 @@ async function main(): Promise<void> {
   await startServer({
     name: 'notifications',
     app: createApp({ lifecycle, logger, mailer }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
     closers: consumer === undefined ? [] : [{ name: 'consumer', close: () => consumer.close() }],
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: { broker: config.AMQP_URL === undefined ? 'none' : 'rabbitmq' },
   });
 }

@@ -30,8 +30,7 @@ async function main(): Promise<void> {
   await startServer({
     name: 'orders',
     app: createApp({ store, checkout, lifecycle, logger }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
     closers: [
@@ -39,8 +38,6 @@ async function main(): Promise<void> {
       { name: 'publisher', close: () => publisher.close() },
       { name: 'store', close: () => store.close() },
     ],
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: { store: config.DATABASE_URL === undefined ? 'memory' : 'postgres', broker: config.AMQP_URL === undefined ? 'memory' : 'rabbitmq' },
   });
   relay.start();

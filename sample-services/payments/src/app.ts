@@ -1,6 +1,7 @@
 /** The payments app: a pure factory that tests drive with supertest; main.ts is the only wiring. */
-import { errorHandler, notFound, opsRouter, requestLogger, type Lifecycle } from '@kit/telemetry';
-import express, { type Express } from 'express';
+import { createServiceApp } from '@kit/service';
+import type { Lifecycle } from '@kit/telemetry';
+import type { Express } from 'express';
 import { paymentsRouter, type PaymentsDeps } from './routes';
 
 export interface AppDeps extends PaymentsDeps {
@@ -8,13 +9,5 @@ export interface AppDeps extends PaymentsDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(opsRouter({ lifecycle: deps.lifecycle }));
-  app.use(requestLogger(deps.logger));
-  app.use(express.json({ limit: '16kb' }));
-  app.use(paymentsRouter(deps));
-  app.use(notFound());
-  app.use(errorHandler(deps.logger));
-  return app;
+  return createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes: paymentsRouter(deps), jsonLimit: '16kb' });
 }

@@ -22,12 +22,9 @@ async function main(): Promise<void> {
   await startServer({
     name: 'payments',
     app: createApp({ provider, logger, lifecycle }),
-    port: config.PORT,
-    host: config.HOST,
+    config,
     lifecycle,
     logger,
-    drainDelayMs: config.DRAIN_DELAY_MS,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     describe: settings,
   });
 }
