@@ -6,3 +6,5 @@ export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, createDependency } from
 export type { Dependency, DependencySettings } from './dependency';
 export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
+export { createRuntimeConfig } from './runtime-config';
+export type { ApplyResult, RuntimeConfig } from './runtime-config';

@@ -58,6 +58,10 @@ export const METRIC_OUTBOX_PENDING = 'kit_orders_outbox_pending';
 export const METRIC_OUTBOX_PUBLISHED = 'kit_orders_outbox_published_total';
 export const METRIC_NOTIFICATIONS = 'kit_notifications_messages_total';
 
+// ---- runtime configuration ----
+export const METRIC_CONFIG_RELOADS = 'kit_config_reloads_total';
+export const METRIC_CONFIG_VERSION = 'kit_config_version';
+
 // ---- resilience of outbound calls (per dependency) ----
 /** 0 closed, 1 half-open, 2 open, 3 isolated by hand. */
 export const METRIC_CIRCUIT_STATE = 'kit_dependency_circuit_state';

@@ -1,15 +1,20 @@
 /** The catalog app: a pure factory that tests drive with supertest; main.ts is the only wiring. */
 import { createServiceApp } from '@kit/service';
 import type { Lifecycle } from '@kit/telemetry';
-import type { Express } from 'express';
+import { Router, type Express } from 'express';
 import { catalogRouter, type CatalogDeps } from './routes';
 
 export interface AppDeps extends CatalogDeps {
   readonly lifecycle: Lifecycle;
+  /** Operator routes (runtime configuration), mounted only when the service has an admin token. */
+  readonly adminRoutes?: Router | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
-  const app = createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes: catalogRouter(deps) });
+  const routes = Router();
+  if (deps.adminRoutes !== undefined) routes.use(deps.adminRoutes);
+  routes.use(catalogRouter(deps));
+  const app = createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes });
   // repeated keys (?q=a&q=b) become arrays with the extended parser; the simple one keeps strings
   app.set('query parser', 'simple');
   return app;

@@ -1,6 +1,11 @@
+import { PassThrough } from 'node:stream';
+import { createRuntimeConfig } from '@kit/service';
+import { Lifecycle, createLogger } from '@kit/telemetry';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
 import { SEED_SIZE } from '../src/products';
+import { runtimeSchema } from '../src/runtime';
 import { createMemoryStore, type CatalogStore } from '../src/store';
 import { testApp } from './helpers';
 
@@ -92,5 +97,32 @@ describe('everything else', () => {
   it('lists the categories', async () => {
     const res = await request(testApp()).get('/categories').expect(200);
     expect(res.body.items).toContain('kitchen');
+  });
+});
+
+describe('runtime configuration', () => {
+  it('switches recommendations off while running, without a restart', async () => {
+    const logger = createLogger({ destination: new PassThrough().resume() });
+    const runtime = createRuntimeConfig({
+      schema: runtimeSchema,
+      initial: { recommendationsEnabled: true, recommendationsTimeoutMs: 200, logLevel: 'info' },
+      logger,
+    });
+    const lifecycle = new Lifecycle();
+    lifecycle.markStarted();
+    const app = createApp({
+      store: createMemoryStore(),
+      logger,
+      lifecycle,
+      recommendations: () => ({ enabled: runtime.get().recommendationsEnabled, timeoutMs: runtime.get().recommendationsTimeoutMs }),
+      adminRoutes: runtime.router('catalog-admin-token-1234'),
+    });
+
+    const before = await request(app).get('/products/p-001/recommendations').expect(200);
+    await request(app).put('/admin/config').set('x-admin-token', 'catalog-admin-token-1234').send({ recommendationsEnabled: false }).expect(200);
+    const after = await request(app).get('/products/p-001/recommendations').expect(200);
+
+    expect(before.body.degraded).toBe(false);
+    expect(after.body).toMatchObject({ degraded: true, reason: 'disabled' });
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * Configuration that changes while the service runs (MSA building block 1): timeouts, feature
+ * toggles, log level. A change arrives from a watched JSON file or the admin endpoint, is validated
+ * against the service's schema (a bad change is rejected with its reasons and the old configuration
+ * kept), then logged, counted (`kit_config_reloads_total{result}`) and versioned
+ * (`kit_config_version`), so every change shows up on the dashboards.
+ */
+import { readFile } from 'node:fs/promises';
+import { unwatchFile, watchFile } from 'node:fs';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError, LABEL_RESULT, METRIC_CONFIG_RELOADS, METRIC_CONFIG_VERSION, serviceCounter, serviceGauge, type Logger } from '@kit/telemetry';
+import { Router } from 'express';
+import type { z } from 'zod';
+
+export type ApplyResult<T> = { readonly ok: true; readonly config: T; readonly version: number } | { readonly ok: false; readonly problems: string[] };
+
+export interface RuntimeConfig<T> {
+  get(): T;
+  version(): number;
+  /** Merges `patch` over the current values, validates, and applies it when valid. */
+  apply(patch: unknown, source: string): ApplyResult<T>;
+  /** Re-reads `file` whenever it changes; returns the function that stops watching. */
+  watch(file: string, intervalMs?: number): () => void;
+  /** `GET /admin/config` and `PUT /admin/config` (a partial JSON object), behind the admin token. */
+  router(adminToken: string): Router;
+}
+
+export function createRuntimeConfig<S extends z.ZodObject>(options: {
+  schema: S;
+  initial: z.infer<S>;
+  logger: Logger;
+  /** Called after each accepted change (e.g. to set the logger's level). */
+  onChange?: (config: z.infer<S>) => void;
+}): RuntimeConfig<z.infer<S>> {
+  type T = z.infer<S>;
+  const { schema, logger } = options;
+  const reloads = serviceCounter(METRIC_CONFIG_RELOADS, 'Runtime configuration changes by result.', [LABEL_RESULT]);
+  const versionGauge = serviceGauge(METRIC_CONFIG_VERSION, 'Version of the active runtime configuration (starts at 1).', []);
+  let current: T = options.initial;
+  let version = 1;
+  versionGauge.set(version);
+
+  function apply(patch: unknown, source: string): ApplyResult<T> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      reloads.inc({ result: 'rejected' });
+      logger.warn('configuration change rejected', { source, problems: ['must be a JSON object'] });
+      return { ok: false, problems: ['must be a JSON object'] };
+    }
+    const result = schema.strict().safeParse({ ...current, ...patch });
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+      reloads.inc({ result: 'rejected' });
+      logger.warn('configuration change rejected; keeping the current configuration', { source, problems, version });
+      return { ok: false, problems };
+    }
+    current = result.data as T;
+    version += 1;
+    versionGauge.set(version);
+    reloads.inc({ result: 'applied' });
+    logger.info('configuration changed', { source, version, keys: Object.keys(patch) });
+    options.onChange?.(current);
+    return { ok: true, config: current, version };
+  }
+
+  return {
+    get: () => current,
+    version: () => version,
+    apply,
+    watch(file, intervalMs = 1_000) {
+      const load = async () => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(await readFile(file, 'utf8'));
+        } catch (error) {
+          reloads.inc({ result: 'rejected' });
+          logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
+          return;
+        }
+        apply(parsed, file);
+      };
+      watchFile(file, { interval: intervalMs }, (now, before) => {
+        if (now.mtimeMs !== before.mtimeMs && now.mtimeMs !== 0) void load();
+      });
+      return () => unwatchFile(file);
+    },
+    router(adminToken) {
+      const expected = createHash('sha256').update(adminToken).digest();
+      const router = Router();
+      router.use('/admin/config', (req, _res, next) => {
+        const given = createHash('sha256').update(req.get('x-admin-token') ?? '').digest();
+        if (!timingSafeEqual(given, expected)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
+        next();
+      });
+      router.get('/admin/config', (_req, res) => {
+        res.json({ version, config: current });
+      });
+      router.put('/admin/config', (req, res) => {
+        const result = apply(req.body, 'admin endpoint');
+        if (!result.ok) throw new AppError(400, 'invalid_config', result.problems.join('; '), { details: result.problems });
+        res.json({ version: result.version, config: result.config });
+      });
+      return router;
+    },
+  };
+}
