@@ -9,13 +9,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const SERVICES = ['catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway'] as const;
+export const SERVICES = ['catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway', 'loadgen'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-const OFFSETS: Record<ServiceName, number> = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5 };
+const OFFSETS: Record<ServiceName, number> = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 };
 
 export interface StackOptions {
-  /** Gateway port; the others follow it (catalog +1, orders +2, inventory +3, payments +4, notifications +5). */
+  /** Gateway port; the others follow it (catalog +1, orders +2, inventory +3, payments +4, notifications +5, loadgen +9). */
   readonly basePort?: number;
   readonly otlpEndpoint?: string;
   readonly otlpProtocol?: 'http/protobuf' | 'http/json' | 'grpc';
@@ -68,6 +68,7 @@ function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'bas
     inventory: { REDIS_URL: options.redisUrl },
     payments: {},
     notifications: { AMQP_URL: options.amqpUrl },
+    loadgen: { GATEWAY_URL: url('gateway') },
   };
   return { ...common, ...own[name] };
 }
@@ -137,8 +138,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${settings.basePort + OFFSETS[name]}`])) as Record<ServiceName, string>;
   const stop = async () => {
     stopping = true;
-    // the entry point first, so no new work arrives; then everything else at once
-    for (const group of [['gateway'], SERVICES.filter((s) => s !== 'gateway')] as ServiceName[][]) {
+    // the traffic source and the entry point first, so no new work arrives; then everything else
+    for (const group of [['loadgen'], ['gateway'], SERVICES.filter((s) => s !== 'gateway' && s !== 'loadgen')] as ServiceName[][]) {
       await Promise.all(
         group.map(async (name) => {
           const child = managed.get(name)?.child;
@@ -156,7 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
   try {
     // leaves first, so every service finds its dependencies ready
-    for (const group of [['catalog', 'inventory', 'payments', 'notifications'], ['orders'], ['gateway']] as ServiceName[][]) {
+    for (const group of [['catalog', 'inventory', 'payments', 'notifications'], ['orders'], ['gateway'], ['loadgen']] as ServiceName[][]) {
       await Promise.all(
         group.map((name) => {
           const child = launch(name);

@@ -38,6 +38,8 @@ beforeAll(async () => {
       orders: { ...fast, OUTBOX_POLL_MS: '100' },
       payments: { ...fast, PAYMENTS_DECLINE_RATE: '0', PAYMENTS_LATENCY_MEDIAN_MS: '5' },
       notifications: { ...fast, NOTIFICATIONS_RETRY_BASE_MS: '100' },
+      // no background traffic: these tests count stock and deliveries exactly
+      loadgen: { ...fast, LOADGEN_RATE: '0' },
     },
   });
 });
@@ -134,5 +136,25 @@ describe('with RabbitMQ stopped', () => {
     };
     for (const id of placed) await expect.poll(() => sentFor(id), { timeout: 45_000, interval: 250 }).toBe(1);
     expect(stack.restarts('notifications')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the load generator', () => {
+  it('plays journeys through the gateway once its rate is raised at runtime, and they succeed', async () => {
+    const control = await fetch(`${stack.urls.loadgen}/control`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ journeysPerSecond: 30 }),
+    });
+    expect(control.status).toBe(200);
+
+    const okJourneys = async () => {
+      const text = await (await fetch(`${stack.urls.loadgen}/metrics`)).text();
+      return [...text.matchAll(/^kit_loadgen_journeys_total\{journey="\w+",result="ok"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await expect.poll(okJourneys, { timeout: 10_000 }).toBeGreaterThan(20);
+    await fetch(`${stack.urls.loadgen}/control`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ journeysPerSecond: 0 }) });
+    const text = await (await fetch(`${stack.urls.loadgen}/metrics`)).text();
+    expect(text).not.toMatch(/kit_loadgen_journeys_total\{journey="checkout",result="failed"\} [1-9]/);
   });
 });

@@ -58,6 +58,11 @@ export const METRIC_OUTBOX_PENDING = 'kit_orders_outbox_pending';
 export const METRIC_OUTBOX_PUBLISHED = 'kit_orders_outbox_published_total';
 export const METRIC_NOTIFICATIONS = 'kit_notifications_messages_total';
 
+export const METRIC_LOADGEN_JOURNEYS = 'kit_loadgen_journeys_total';
+export const METRIC_LOADGEN_REQUEST_DURATION = 'kit_loadgen_request_duration_seconds';
+export const LABEL_JOURNEY = 'journey';
+export const LABEL_STEP = 'step';
+
 // ---- runtime configuration ----
 export const METRIC_CONFIG_RELOADS = 'kit_config_reloads_total';
 export const METRIC_CONFIG_VERSION = 'kit_config_version';

@@ -6,7 +6,7 @@ export type { OpsRouterOptions, ReadinessCheck } from './express';
 export { routeTemplate } from './http-server';
 export { LOG_LEVELS, createLogger } from './logger';
 export type { LogLevel, Logger, LoggerOptions } from './logger';
-export { createMetrics, getMetrics, serviceCounter, serviceGauge } from './metrics';
+export { createMetrics, getMetrics, serviceCounter, serviceGauge, serviceHistogram } from './metrics';
 export type { KitMetrics } from './metrics';
 export { REDACTED, redactText, redactValue } from './redact';
 export { createShutdown, installShutdown } from './shutdown';

@@ -216,6 +216,15 @@ export function serviceGauge<L extends string>(name: string, help: string, label
   return new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
 }
 
+/** A histogram on the process registry, in seconds with the HTTP semantic-convention buckets. */
+export function serviceHistogram<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> {
+  const { registry } = getMetrics();
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Histogram) return existing;
+  if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
+  return new Histogram<L>({ name, help, labelNames: [...labelNames], buckets: [...HTTP_DURATION_BUCKETS], registers: [registry] });
+}
+
 const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
 
 /** The process-wide metrics, shared by the preload and the service's code. */
