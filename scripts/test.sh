@@ -29,5 +29,6 @@ node -e '
 '
 [ "$status" -eq 0 ] || exit "$status"
 
-step "benchmark smoke run (quick mode: proves the harness works; figures come from npm run bench)"
+step "benchmark smoke runs (quick mode: proves the harnesses work; figures come from npm run bench / bench:checkout)"
 BENCH_QUICK=1 npm run --silent bench:run
+BENCH_QUICK=1 node bench/dist/checkout.js

@@ -35,6 +35,8 @@ export interface RunningStack {
   lines(service: ServiceName): readonly string[];
   /** Restarts observed per service (crash recoveries). */
   restarts(service: ServiceName): number;
+  /** The current process id of each running service. */
+  pid(service: ServiceName): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -175,6 +177,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     urls,
     lines: (name) => managed.get(name)?.lines ?? [],
     restarts: (name) => managed.get(name)?.restarts ?? 0,
+    pid: (name) => managed.get(name)?.child?.pid,
     stop,
   };
 }
