@@ -13,6 +13,7 @@ import { createProvider } from '@kit/payments/provider';
 import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import express, { type Express } from 'express';
+import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
@@ -146,5 +147,22 @@ describe('the gateway', () => {
 
   it('answers unknown API paths with a JSON 404', async () => {
     await request(gateway()).get('/api/unknown').expect(404, { error: { code: 'not_found', message: 'No route for GET /api/unknown' } });
+  });
+});
+
+describe('random input', () => {
+  it('never turns a random order body or query into a 5xx', async () => {
+    const app = gateway();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 30 }), async (body, query) => {
+        n += 1;
+        const order = await request(app).post('/api/orders').set('Idempotency-Key', `fuzz-gateway-${n}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+        const list = await request(app).get('/api/catalog/products').query({ q: query, limit: query.length });
+        expect(order.status).toBeLessThan(500);
+        expect(list.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
