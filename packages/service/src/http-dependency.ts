@@ -4,6 +4,7 @@
  * towards opening its circuit); 4xx answers are the upstream's verdict on the request and are
  * returned to the caller unchanged.
  */
+import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { DependencyFailure, createDependency, type Dependency, type DependencySettings } from './dependency';
@@ -14,6 +15,15 @@ export interface HttpDependencyOptions {
   readonly baseUrl: string;
   readonly logger: Logger;
   readonly settings?: DependencySettings;
+  /**
+   * Spread calls over every address the upstream's name resolves to (several replicas behind one
+   * compose or headless-Service name); a kept-alive connection to one address would pin them all.
+   */
+  readonly spread?: boolean;
+  /** Name resolution, replaceable in tests; every address of `host`. */
+  readonly resolve?: (host: string) => Promise<string[]>;
+  /** How long resolved addresses are reused. */
+  readonly resolveEveryMs?: number;
 }
 
 export interface HttpRequest {
@@ -34,8 +44,29 @@ export interface HttpDependency extends Dependency {
   request<T>(request: HttpRequest): Promise<HttpResponse<T>>;
 }
 
+const resolveAll = async (host: string) => (await lookup(host, { all: true })).map((entry) => (entry.family === 6 ? `[${entry.address}]` : entry.address));
+
+/** Round-robin over the upstream's addresses, re-resolved every `everyMs`; the name itself on failure. */
+function addressPicker(baseUrl: string, resolve: (host: string) => Promise<string[]>, everyMs: number): () => Promise<string> {
+  const url = new URL(baseUrl);
+  let addresses: string[] = [];
+  let resolvedAt = 0;
+  let next = 0;
+  return async () => {
+    if (Date.now() - resolvedAt > everyMs) {
+      resolvedAt = Date.now();
+      addresses = await resolve(url.hostname).catch(() => addresses);
+    }
+    if (addresses.length === 0) return url.origin;
+    next = (next + 1) % addresses.length;
+    return `${url.protocol}//${addresses[next] ?? url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
+  };
+}
+
 export function createHttpDependency(options: HttpDependencyOptions): HttpDependency {
   const dependency = createDependency(options.name, options.logger, options.settings);
+  const pick = options.spread === true ? addressPicker(options.baseUrl, options.resolve ?? resolveAll, options.resolveEveryMs ?? 5_000) : undefined;
+  const host = new URL(options.baseUrl).host;
   const client: AxiosInstance = axios.create({
     baseURL: options.baseUrl,
     validateStatus: () => true,
@@ -48,11 +79,13 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
       return dependency.execute(async (signal) => {
         let response;
         try {
+          const origin = pick === undefined ? undefined : await pick();
           response = await client.request<T>({
             method: request.method,
-            url: request.path,
+            // an absolute URL to one replica's address; the Host header keeps the service's name
+            url: origin === undefined ? request.path : `${origin}${request.path}`,
             data: request.body,
-            headers: request.headers ?? {},
+            headers: origin === undefined ? (request.headers ?? {}) : { ...request.headers, Host: host },
             signal,
           });
         } catch (error) {

@@ -133,3 +133,37 @@ describe('an HTTP dependency', () => {
     expect(calls.count).toBe(0);
   });
 });
+
+describe('spreading over replicas', () => {
+  it('sends calls to every address the upstream name resolves to, keeping the Host header', async () => {
+    const seen: string[] = [];
+    const hosts: string[] = [];
+    const replica = (address: string, port: number) =>
+      new Promise<Server>((resolve) => {
+        const app = express();
+        app.get('/thing', (req, res) => {
+          seen.push(address);
+          hosts.push(req.headers.host ?? '');
+          res.json({ address });
+        });
+        const server = app.listen(port, address, () => resolve(server));
+      });
+    // two replicas on one port, as containers behind one service name are
+    const first = await replica('127.0.0.1', 0);
+    const port = (first.address() as AddressInfo).port;
+    servers.push(first, await replica('127.0.0.2', port));
+    const client = createHttpDependency({
+      name: 'spread',
+      baseUrl: `http://orders.internal:${port}`,
+      logger: createLogger({ destination: new PassThrough().resume() }),
+      spread: true,
+      resolve: (host) => Promise.resolve(host === 'orders.internal' ? ['127.0.0.1', '127.0.0.2'] : []),
+    });
+
+    for (let i = 0; i < 10; i += 1) await client.request({ method: 'GET', path: '/thing', idempotent: true });
+
+    expect(seen.filter((a) => a === '127.0.0.1')).toHaveLength(5);
+    expect(seen.filter((a) => a === '127.0.0.2')).toHaveLength(5);
+    expect(new Set(hosts)).toEqual(new Set([`orders.internal:${port}`]));
+  });
+});

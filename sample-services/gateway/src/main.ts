@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const config = loadConfig(schema, process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const settings = { ...DEFAULT_DEPENDENCY_SETTINGS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
-  const upstream = (name: string, baseUrl: string) => createHttpDependency({ name, baseUrl, logger, settings });
+  // spread: a service scaled to several replicas behind one name gets calls on all of them
+  const upstream = (name: string, baseUrl: string) => createHttpDependency({ name, baseUrl, logger, settings, spread: true });
   const lifecycle = new Lifecycle();
   await startServer({
     name: 'gateway',
