@@ -2,7 +2,7 @@
  * The catalog's HTTP routes: product list and search, product detail, and recommendations that
  * degrade to same-category best prices when computed ones are switched off, slow or failing.
  */
-import { NotFoundError, type Logger } from '@kit/telemetry';
+import { LABEL_DEPENDENCY, METRIC_DEPENDENCY_FALLBACKS, NotFoundError, serviceCounter, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -53,6 +53,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof RECOMM
 export function catalogRouter(deps: CatalogDeps): Router {
   const { store, logger } = deps;
   const router = Router();
+  const fallbacks = serviceCounter(METRIC_DEPENDENCY_FALLBACKS, 'Degraded answers given instead of the dependency.', [LABEL_DEPENDENCY]);
 
   router.get('/categories', (_req, res) => {
     res.json({ items: CATEGORIES });
@@ -90,6 +91,7 @@ export function catalogRouter(deps: CatalogDeps): Router {
     // the degraded answer: still useful, cheap, and marked so the client and the trace know
     const fallback = await store.sameCategory(product.category, product.id, limit);
     trace.getActiveSpan()?.addEvent('recommendations.fallback', { reason });
+    fallbacks.inc({ [LABEL_DEPENDENCY]: 'recommendations' });
     logger.warn('recommendations degraded to the same-category fallback', { product_id: id, reason });
     res.json({ items: fallback, degraded: true, source: 'same-category', reason });
   });

@@ -67,6 +67,7 @@ describe('GET /products/:id/recommendations', () => {
     const res = await request(testApp({ recommendations: { enabled: false } })).get('/products/p-002/recommendations').expect(200);
 
     expect(res.body).toMatchObject({ degraded: true, source: 'same-category', reason: 'disabled' });
+    expect((await request(testApp()).get('/metrics')).text).toMatch(/^kit_dependency_fallbacks_total\{dependency="recommendations"\} [1-9]/m);
     expect(res.body.items.every((p: { category: string; id: string }) => p.category === 'electronics' && p.id !== 'p-002')).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { createRuntimeConfig } from '@kit/service';
 import { Lifecycle, createLogger, getMetrics } from '@kit/telemetry';
 import express from 'express';
+import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
@@ -96,5 +97,20 @@ describe('the load generator', () => {
     expect(counts.checkout).toBeGreaterThan(700);
     expect(counts.checkout).toBeLessThan(1_300);
     expect(counts.browse).toBeGreaterThan(counts.search ?? 0);
+  });
+});
+
+describe('random input', () => {
+  it('never answers a random /control body with a 5xx, and only valid ones change the settings', async () => {
+    const control = createRuntimeConfig({ schema: settingsSchema, initial: { journeysPerSecond: 5, checkoutShare: 0.1 }, logger: logger() });
+    const app = createApp({ lifecycle: new Lifecycle(), logger: logger(), control, inFlight: () => 0 });
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 2 }), async (body) => {
+        const res = await request(app).put('/control').set('Content-Type', 'application/json').send(JSON.stringify(body));
+        expect(res.status).toBeLessThan(500);
+        expect(settingsSchema.safeParse(control.get()).success).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
