@@ -196,33 +196,34 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
 }
 
 /**
- * A counter on the process registry, for a service's own business metrics. Names come from
- * conventions.ts; asking twice for the same name returns the same counter.
+ * The metric registered under `name` on the process registry, created by `make` the first time.
+ * Asking twice for the same name returns the same metric; asking for it as another type throws.
  */
-export function serviceCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+function registered<M>(name: string, type: abstract new (...args: never[]) => M, make: (registry: Registry) => M): M {
   const { registry } = getMetrics();
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing;
+  const existing: unknown = registry.getSingleMetric(name);
+  if (existing instanceof type) return existing;
   if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
-  return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+  return make(registry);
+}
+
+/** A counter on the process registry, for a service's own business metrics (names in conventions.ts). */
+export function serviceCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return registered(name, Counter<L>, (registry) => new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] }));
 }
 
 /** A gauge on the process registry, for a service's own state (circuit state, queue depth …). */
 export function serviceGauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-  const { registry } = getMetrics();
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Gauge) return existing;
-  if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
-  return new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+  return registered(name, Gauge<L>, (registry) => new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] }));
 }
 
 /** A histogram on the process registry, in seconds with the HTTP semantic-convention buckets. */
 export function serviceHistogram<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> {
-  const { registry } = getMetrics();
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Histogram) return existing;
-  if (existing !== undefined) throw new Error(`metric ${name} is already registered as another type`);
-  return new Histogram<L>({ name, help, labelNames: [...labelNames], buckets: [...HTTP_DURATION_BUCKETS], registers: [registry] });
+  return registered(
+    name,
+    Histogram<L>,
+    (registry) => new Histogram<L>({ name, help, labelNames: [...labelNames], buckets: [...HTTP_DURATION_BUCKETS], registers: [registry] }),
+  );
 }
 
 const GLOBAL_KEY = Symbol.for('kit.telemetry.metrics');
