@@ -11,7 +11,8 @@ set -euo pipefail
 ENGINES=(
   "postgresql|postgresql|scripts/pg-start.sh|pg_isready -q -h 127.0.0.1 -p 5432|scripts/pg-setup.sh"
   "redis|redis-server|redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no|redis-cli -h 127.0.0.1 -p 6379 ping|"
-  "rabbitmq|rabbitmq-server|rabbitmq-server -detached|rabbitmq-diagnostics -q check_port_connectivity|"
+  "rabbitmq|rabbitmq-server|rabbitmq-server -detached|rabbitmq-diagnostics -q check_port_connectivity|scripts/rabbitmq-setup.sh"
+  "prometheus|prometheus prometheus-alertmanager|:|promtool --version && amtool --version && prometheus-alertmanager --version|"
 )
 
 field() { cut -d'|' -f"$2" <<<"$1"; }

@@ -11,6 +11,11 @@ step "node $(node --version), npm $(npm --version)"
 step "engines"
 scripts/engines.sh
 
+step "the OpenTelemetry Collector (built from otel-collector/builder.yaml; cached)"
+KIT_OTELCOL_BIN=$(scripts/otelcol-build.sh)
+export KIT_OTELCOL_BIN
+"$KIT_OTELCOL_BIN" --version
+
 step "build"
 npm run build
 

@@ -22,6 +22,8 @@ export interface StackOptions {
   readonly postgresUrl?: string;
   readonly redisUrl?: string;
   readonly amqpUrl?: string;
+  /** PostgreSQL database per service (defaults kit_catalog and kit_orders); a second stack needs its own. */
+  readonly databases?: { readonly catalog: string; readonly orders: string };
   /** Extra environment per service (feature toggles, faults, tighter timeouts in tests). */
   readonly env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Called with every output line (stdout and stderr) of every service. */
@@ -46,7 +48,7 @@ interface Managed {
   lines: string[];
 }
 
-function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'basePort' | 'otlpEndpoint' | 'otlpProtocol' | 'postgresUrl' | 'redisUrl' | 'amqpUrl'>>) {
+function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'basePort' | 'otlpEndpoint' | 'otlpProtocol' | 'postgresUrl' | 'redisUrl' | 'amqpUrl' | 'databases'>>) {
   const port = (service: ServiceName) => options.basePort + OFFSETS[service];
   const url = (service: ServiceName) => `http://127.0.0.1:${port(service)}`;
   const common: Record<string, string> = {
@@ -59,9 +61,9 @@ function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'bas
   };
   const own: Record<ServiceName, Record<string, string>> = {
     gateway: { CATALOG_URL: url('catalog'), ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), NOTIFICATIONS_URL: url('notifications') },
-    catalog: { DATABASE_URL: `${options.postgresUrl}/kit_catalog` },
+    catalog: { DATABASE_URL: `${options.postgresUrl}/${options.databases.catalog}` },
     orders: {
-      DATABASE_URL: `${options.postgresUrl}/kit_orders`,
+      DATABASE_URL: `${options.postgresUrl}/${options.databases.orders}`,
       AMQP_URL: options.amqpUrl,
       CATALOG_URL: url('catalog'),
       INVENTORY_URL: url('inventory'),
@@ -98,6 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     postgresUrl: options.postgresUrl ?? 'postgres://kit:kit@127.0.0.1:5432',
     redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
     amqpUrl: options.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672',
+    databases: options.databases ?? { catalog: 'kit_catalog', orders: 'kit_orders' },
   };
   const preload = require.resolve('@kit/telemetry/register');
   const root = path.resolve(__dirname, '..', '..', '..');

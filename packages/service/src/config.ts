@@ -1,7 +1,8 @@
 /**
  * Configuration for a kit service: a zod schema over environment variables, checked once at start.
  * `loadConfig` takes the environment as a parameter (tests pass literals) and fails listing every
- * invalid key, so a service never starts half-configured.
+ * invalid key, so a service never starts half-configured. An empty value counts as unset, as
+ * docker compose passes `KEY: ${KEY:-}` for a variable that .env leaves blank.
  */
 import { LOG_LEVELS } from '@kit/telemetry';
 import { z } from 'zod';
@@ -28,7 +29,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
-  const result = schema.safeParse(env);
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('treats a blank value as unset, as compose passes ${KEY:-} for a blank .env entry', () => {
+    const withSecret = schema.extend({ ADMIN_TOKEN: z.string().min(16).optional() });
+    const config = loadConfig(withSecret, { PORT: '', ADMIN_TOKEN: '', FEATURE: '' });
+    expect(config.PORT).toBe(9000);
+    expect(config.FEATURE).toBe(false);
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+  });
+
   it('lists every invalid key at once', () => {
     try {
       loadConfig(schema, { PORT: '70000', LOG_LEVEL: 'loud', FEATURE: 'maybe' });

@@ -1,0 +1,154 @@
+/**
+ * docker-compose.yml, .env and the Dockerfile, checked without a Docker engine: compose-go (the
+ * parser Docker Compose v2 uses) validates and resolves the file; the tests then read the resolved
+ * project for what the kit promises — pinned images, a memory budget, two published ports, health
+ * checks behind every `service_healthy`, hardened containers, scalable services.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { footprintTable, interpolatedVariables, loadCompose, memoryBytes, readEnvFile, repoPath, type ComposeProject } from '../src/index';
+
+const KIT_SERVICES = ['gateway', 'catalog', 'orders', 'inventory', 'payments', 'notifications', 'loadgen'];
+const composeText = readFileSync(repoPath('docker-compose.yml'), 'utf8');
+const env = readEnvFile();
+let project: ComposeProject;
+
+beforeAll(() => {
+  project = loadCompose();
+});
+
+describe('docker-compose.yml', () => {
+  it('is a valid Compose Specification file, as compose-go resolves it', () => {
+    expect(project.name).toBe('msa-kit');
+    expect(Object.keys(project.services).sort()).toEqual(
+      [...KIT_SERVICES, 'postgres', 'redis', 'rabbitmq', 'otel-collector', 'prometheus', 'alertmanager', 'loki', 'tempo', 'grafana'].sort(),
+    );
+  });
+
+  it('is rejected by the same parser when a service has a key the specification does not know', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kit-compose-'));
+    const broken = path.join(dir, 'docker-compose.yml');
+    writeFileSync(broken, composeText.replace('  payments:\n    <<: *service\n', '  payments:\n    <<: *service\n    restart_policy_typo: always\n'));
+    expect(() => loadCompose(broken, repoPath('.env'))).toThrow(/restart_policy_typo/);
+  });
+
+  it('uses only variables that .env defines, and .env defines nothing it does not use', () => {
+    const used = interpolatedVariables(composeText);
+    const defined = new Set(env.keys());
+    expect([...used].filter((name) => !defined.has(name))).toEqual([]);
+    // NODE_IMAGE reaches the Dockerfile as a build argument through compose, so it is used too
+    expect([...defined].filter((name) => !used.has(name))).toEqual([]);
+  });
+
+  it('pins every image to an exact version tag', () => {
+    for (const [name, service] of Object.entries(project.services)) {
+      const image = service.image ?? '';
+      expect(image, name).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+(\.\d+)?(-[a-z0-9.-]+)?$/);
+    }
+    expect(env.get('NODE_IMAGE')).toMatch(/^node:24\.\d+\.\d+-[a-z]+-slim$/);
+  });
+
+  it('gives every container a memory limit, and all of them fit in 2 GiB', () => {
+    let total = 0;
+    for (const [name, service] of Object.entries(project.services)) {
+      const limit = service.deploy?.resources?.limits?.memory;
+      expect(limit, name).toBeDefined();
+      total += memoryBytes(limit ?? '0');
+    }
+    expect(total).toBeLessThanOrEqual(2 * 2 ** 30);
+  });
+
+  it('matches the footprint table in the README', () => {
+    const readme = readFileSync(repoPath('README.md'), 'utf8');
+    const block = /<!-- footprint:start -->\n([\s\S]*?)\n<!-- footprint:end -->/.exec(readme)?.[1];
+    expect(block).toBe(footprintTable(project));
+  });
+
+  it('publishes only Grafana and the gateway, on the address and ports .env sets', () => {
+    const published = Object.entries(project.services)
+      .filter(([, service]) => (service.ports ?? []).length > 0)
+      .map(([name, service]) => [name, service.ports?.map((p) => `${p.host_ip ?? ''}:${p.published ?? ''}:${String(p.target)}`)]);
+    expect(Object.fromEntries(published)).toEqual({
+      gateway: [`${env.get('PUBLISH_ADDRESS') ?? ''}:${env.get('GATEWAY_PORT') ?? ''}:8080`],
+      grafana: [`${env.get('PUBLISH_ADDRESS') ?? ''}:${env.get('GRAFANA_PORT') ?? ''}:3000`],
+    });
+  });
+
+  it('waits only on health checks that exist, and restarts every container', () => {
+    for (const [name, service] of Object.entries(project.services)) {
+      expect(service.restart, name).toBe('unless-stopped');
+      expect(service.logging, name).toEqual({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } });
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const target = project.services[dependency];
+        expect(target, `${name} depends on ${dependency}`).toBeDefined();
+        if (condition === 'service_healthy') expect(target?.healthcheck?.test, `${dependency} has a health check`).toBeDefined();
+      }
+    }
+    // the Collector image is FROM scratch: nothing inside can probe it, so nobody waits on its health
+    expect(project.services['otel-collector']?.healthcheck).toBeUndefined();
+    const withoutCheck = Object.entries(project.services).filter(([, s]) => s.healthcheck?.test === undefined).map(([n]) => n);
+    expect(withoutCheck).toEqual(['otel-collector']);
+  });
+
+  it('runs the kit services hardened: read-only root, no new privileges, no capabilities, non-root user', () => {
+    for (const name of KIT_SERVICES) {
+      const service = project.services[name];
+      expect(service?.image, name).toBe(env.get('KIT_IMAGE'));
+      expect(service?.read_only, name).toBe(true);
+      expect(service?.security_opt, name).toContain('no-new-privileges:true');
+      expect(service?.cap_drop, name).toEqual(['ALL']);
+      expect(service?.tmpfs, name).toEqual(['/tmp']);
+      expect(service?.command, name).toEqual([`sample-services/${name}/dist/main.js`]);
+      expect(existsSync(repoPath('sample-services', name, 'dist', 'main.js')), `${name} is built`).toBe(true);
+    }
+    const dockerfile = readFileSync(repoPath('Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/\nUSER node\n/);
+    expect(runtime).toMatch(/ENTRYPOINT \["node", "--require", "@kit\/telemetry\/register"\]/);
+  });
+
+  it('leaves chaos and admin routes off unless .env sets a token', () => {
+    expect(env.get('ADMIN_TOKEN')).toBe('');
+    for (const name of ['gateway', 'catalog', 'inventory']) expect(project.services[name]?.environment?.ADMIN_TOKEN, name).toBe('');
+  });
+
+  it('lets stateless services scale: no fixed names, no host ports, every replica scraped by DNS discovery', () => {
+    for (const [name, service] of Object.entries(project.services)) expect(service.container_name, name).toBeUndefined();
+    const prometheus = parse(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+    };
+    const job = prometheus.scrape_configs.find((j) => j.job_name === 'kit-services');
+    expect(job?.dns_sd_configs).toEqual([{ names: KIT_SERVICES, type: 'A', port: 8080, refresh_interval: '10s' }]);
+  });
+
+  it('sends every service the same telemetry settings, to the Collector', () => {
+    for (const name of KIT_SERVICES) {
+      const environment = project.services[name]?.environment ?? {};
+      expect(environment.OTEL_SERVICE_NAME, name).toBe(name);
+      expect(environment.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe('http://otel-collector:4318');
+      expect(environment.OTEL_RESOURCE_ATTRIBUTES, name).toBe(`service.namespace=kit,deployment.environment.name=${env.get('KIT_ENVIRONMENT') ?? ''}`);
+    }
+  });
+
+  it('mounts only files and folders that exist in the repository', () => {
+    for (const [name, service] of Object.entries(project.services)) {
+      for (const volume of service.volumes ?? []) {
+        if (volume.type === 'bind') expect(existsSync(volume.source ?? ''), `${name}: ${volume.source ?? ''}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('copies only paths that exist, and every workspace manifest npm ci needs', () => {
+    const dockerfile = readFileSync(repoPath('Dockerfile'), 'utf8');
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] ?? '').split(' '));
+    for (const source of sources) expect(existsSync(repoPath(source)), source).toBe(true);
+    const workspaces = (JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, { name?: string }> }).packages;
+    const manifests = Object.keys(workspaces).filter((key) => key !== '' && !key.includes('node_modules')).map((key) => `${key}/package.json`);
+    expect(manifests.filter((manifest) => !sources.includes(manifest)).sort()).toEqual([]);
+  });
+});
