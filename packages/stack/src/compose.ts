@@ -5,10 +5,8 @@
  * which ${VARS} the file uses and what .env defines.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { goTool } from './go-tool';
 import { repoPath } from './paths';
 
 export interface ComposeService {
@@ -37,23 +35,10 @@ export interface ComposeProject {
   readonly networks?: Record<string, unknown>;
 }
 
-function composeCheckBinary(): string {
-  const source = repoPath('scripts', 'compose-check');
-  const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(path.join(source, file)));
-  const cache = process.env.KIT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'msa-kit');
-  const binary = path.join(cache, `compose-check-${hash.digest('hex').slice(0, 16)}`);
-  if (!existsSync(binary)) {
-    mkdirSync(cache, { recursive: true });
-    execFileSync('go', ['build', '-o', binary, '.'], { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] });
-  }
-  return binary;
-}
-
 /** Parses a compose file with compose-go; throws with the parser's message when the file is invalid. */
 export function loadCompose(file = repoPath('docker-compose.yml'), envFile = repoPath('.env')): ComposeProject {
   try {
-    const out = execFileSync(composeCheckBinary(), ['-file', file, '-env', envFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
+    const out = execFileSync(goTool('compose-check'), ['-file', file, '-env', envFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
     return JSON.parse(out) as ComposeProject;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;

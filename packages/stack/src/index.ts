@@ -8,3 +8,4 @@ export { nativePrometheusConfig, startAlertmanager, startPrometheus } from './pr
 export type { DerivedConfig, NativeTargets, RunningPrometheus } from './prometheus';
 export { footprintTable, interpolatedVariables, loadCompose, memoryBytes, readEnvFile } from './compose';
 export type { ComposeProject, ComposeService } from './compose';
+export { goTool } from './go-tool';

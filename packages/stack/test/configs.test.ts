@@ -5,10 +5,12 @@
  * cross-references between files: versions, datasource uids, compose host names.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectorBinary, loadCompose, readEnvFile, repoPath, type ComposeProject } from '../src/index';
+import { collectorBinary, goTool, loadCompose, readEnvFile, repoPath, type ComposeProject } from '../src/index';
 
 const yamlFile = <T,>(...parts: string[]): T => parse(readFileSync(repoPath(...parts), 'utf8')) as T; // eslint-disable-line @typescript-eslint/no-unnecessary-type-parameters -- typed views of parsed YAML
 
@@ -38,7 +40,9 @@ function undocumentedKeys(configFile: string, keysFile: string, openEnded: reado
 
 let project: ComposeProject;
 beforeAll(() => {
+  // builds (once, cached) the Go checkers, under the hook's long timeout
   project = loadCompose();
+  goTool('upstream-config-check');
 });
 
 describe('config files', () => {
@@ -57,6 +61,19 @@ describe('prometheus/prometheus.yml', () => {
     expect(run('promtool', ['check', 'config', 'prometheus/prometheus.yml'])).toMatch(/SUCCESS/);
   });
 
+  it('loads with the config package of Prometheus 3.14, the version compose runs', () => {
+    expect(readEnvFile().get('PROMETHEUS_IMAGE')).toBe('prom/prometheus:v3.14.0');
+    expect(run(goTool('upstream-config-check'), ['prometheus', 'prometheus/prometheus.yml'])).toMatch(/is valid/);
+  });
+
+  it('is refused by both versions when a key is misspelt (the checks can fail)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kit-prometheus-check-'));
+    const broken = path.join(dir, 'prometheus.yml');
+    writeFileSync(broken, readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8').replace('scrape_interval: 10s', 'scrape_intervall: 10s'));
+    expect(spawnSync('promtool', ['check', 'config', broken]).status).not.toBe(0);
+    expect(spawnSync(goTool('upstream-config-check'), ['prometheus', broken]).status).not.toBe(0);
+  });
+
   it('scrapes every 10 s and targets compose services that exist on the ports they listen on', () => {
     const config = yamlFile<{ global: { scrape_interval: string }; scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }>('prometheus', 'prometheus.yml');
     expect(config.global.scrape_interval).toBe('10s');
@@ -73,8 +90,10 @@ describe('prometheus/prometheus.yml', () => {
 });
 
 describe('alertmanager/alertmanager.yml', () => {
-  it('passes amtool check-config', () => {
+  it('passes amtool check-config (0.25, Debian) and the config loader of Alertmanager 0.34 (compose)', () => {
     expect(run('amtool', ['check-config', 'alertmanager/alertmanager.yml'])).toMatch(/SUCCESS/);
+    expect(readEnvFile().get('ALERTMANAGER_IMAGE')).toBe('prom/alertmanager:v0.34.0');
+    expect(run(goTool('upstream-config-check'), ['alertmanager', 'alertmanager/alertmanager.yml'])).toMatch(/is valid/);
   });
 });
 
