@@ -67,10 +67,15 @@ interface ExpressRequestFields {
   baseUrl?: unknown;
 }
 
-/** The low-cardinality route template of a request, or `unmatched` when no route handled it. */
+/**
+ * The low-cardinality route template of a request: the matched route, or `<mount path>/*` when a
+ * middleware mounted at a fixed path answered (a proxy, a static folder), or `unmatched`.
+ */
 export function routeTemplate(req: IncomingMessage): string {
   const { route, baseUrl } = req as IncomingMessage & ExpressRequestFields;
-  if (route === undefined || route.path === undefined) return ROUTE_UNMATCHED;
+  if (route === undefined || route.path === undefined) {
+    return typeof baseUrl === 'string' && baseUrl !== '' ? `${baseUrl}/*` : ROUTE_UNMATCHED;
+  }
   // Express also accepts arrays and regular expressions as route paths
   const path = Array.isArray(route.path)
     ? route.path.map(String).join('|')

@@ -26,6 +26,20 @@ describe('HTTP server RED metrics', () => {
     expect(JSON.stringify(sets)).not.toContain('123');
   });
 
+  it('labels what a middleware mounted at a fixed path answers (a proxy) by that path', async () => {
+    const app = sampleApp((inner) => {
+      inner.use('/proxy/catalog', (_req, res) => {
+        res.status(200).json({ proxied: true });
+      });
+    });
+    await request(app).get('/proxy/catalog/products/42?q=x').expect(200);
+    await request(app).get('/proxy/catalog/search').expect(200);
+
+    const sets = await histogramLabelSets(metrics);
+    expect(sets).toContainEqual({ method: 'GET', route: '/proxy/catalog/*', status_code: '200' });
+    expect(JSON.stringify(sets)).not.toContain('42');
+  });
+
   it('adds no series when 10 000 random paths are requested', async () => {
     const app = sampleApp();
     await request(app).get('/warm-up-unknown').expect(404);
