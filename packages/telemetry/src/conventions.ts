@@ -44,6 +44,10 @@ export const METRIC_HTTP_SERVER_ACTIVE = 'http_server_active_requests';
 export const METRIC_HTTP_CLIENT_DURATION = 'http_client_request_duration_seconds';
 // ---- runtime metrics the prom-client defaults lack ----
 export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs_eventloop_utilization_ratio';
+/** Memory the process may use: its container's limit (cgroup), else the machine's memory. */
+export const METRIC_PROCESS_MEMORY_LIMIT = 'kit_process_memory_limit_bytes';
+/** Active chaos faults per service and fault type (the chaos module sets it). */
+export const METRIC_CHAOS_FAULTS_ACTIVE = 'kit_chaos_faults_active';
 // ---- the telemetry pipeline itself ----
 export const METRIC_TELEMETRY_EXPORTED = 'kit_telemetry_exported_items_total';
 export const METRIC_TELEMETRY_EXPORT_FAILURES = 'kit_telemetry_export_failures_total';

@@ -4,6 +4,7 @@
  * what the scraper asks for.
  */
 import { performance } from 'node:perf_hooks';
+import { totalmem } from 'node:os';
 import {
   Counter,
   Gauge,
@@ -23,6 +24,7 @@ import {
   LABEL_SIGNAL,
   LABEL_STATUS_CODE,
   METRIC_EVENT_LOOP_UTILIZATION,
+  METRIC_PROCESS_MEMORY_LIMIT,
   METRIC_HTTP_CLIENT_DURATION,
   METRIC_HTTP_SERVER_ACTIVE,
   METRIC_HTTP_SERVER_DURATION,
@@ -149,6 +151,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): KitMe
         const now = performance.eventLoopUtilization();
         this.set(performance.eventLoopUtilization(now, last).utilization);
         last = now;
+      },
+    });
+    new Gauge({
+      name: METRIC_PROCESS_MEMORY_LIMIT,
+      help: 'Memory this process may use: its container limit (cgroup), or the machine memory when unlimited.',
+      registers: [registry],
+      collect() {
+        const limit = process.constrainedMemory();
+        this.set(limit > 0 && limit < totalmem() ? limit : totalmem());
       },
     });
   }

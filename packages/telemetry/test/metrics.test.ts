@@ -126,6 +126,8 @@ describe('the /metrics endpoint', () => {
     expect(text.text).toContain('nodejs_eventloop_utilization_ratio');
     expect(text.text).toContain('nodejs_heap_size_used_bytes');
     expect(text.text).toContain('nodejs_gc_duration_seconds');
+    // unlimited here, so the machine's memory: a positive byte count either way
+    expect(Number(/^kit_process_memory_limit_bytes (\d+)$/m.exec(text.text)?.[1])).toBeGreaterThan(2 ** 27);
     expect(text.text).toContain('http_server_request_duration_seconds_bucket{le="0.005",method="GET",route="/catalog/products/:id",status_code="200"}');
   });
 
