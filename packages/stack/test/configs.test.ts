@@ -51,6 +51,7 @@ describe('config files', () => {
       'docker-compose.yml', '.env', 'Dockerfile', '.dockerignore', 'otel-collector/config.yaml', 'otel-collector/builder.yaml',
       'prometheus/prometheus.yml', 'alertmanager/alertmanager.yml', 'loki/loki.yaml', 'tempo/tempo.yaml', 'postgres/init-databases.sql',
       ...readdirSync(repoPath('grafana', 'provisioning'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => `grafana/provisioning/${f}`),
+      ...readdirSync(repoPath('alerts'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yml')).map((f) => `alerts/${f}`),
     ];
     for (const file of files) expect(readFileSync(repoPath(file), 'utf8'), file).toMatch(/^(#|--) \S.{10,}\n/);
   });

@@ -242,6 +242,18 @@ describe('Prometheus with our config', () => {
     expect([...droppedJobs].sort()).toEqual(['grafana', 'loki', 'tempo']);
   });
 
+  it('loads every rule file of alerts/ and records every recording rule from the live traffic', async () => {
+    const res = await fetch(`${prometheus.url}/api/v1/rules`);
+    const { data } = (await res.json()) as { data: { groups: { name: string; file: string; rules: { name: string; type: string; health: string; lastError?: string }[] }[] } };
+    expect(new Set(data.groups.map((g) => g.file.replace(/^.*\//, '')))).toEqual(new Set(['messaging.yml', 'platform.yml', 'services.yml', 'slo-checkout.yml']));
+    const records = data.groups.flatMap((g) => g.rules).filter((r) => r.type === 'recording').map((r) => r.name);
+    expect(records.length).toBeGreaterThan(10);
+    const empty = async () => (await Promise.all(records.map(async (name) => ((await query(name)).length === 0 ? [name] : [])))).flat();
+    await expect.poll(empty, poll).toEqual([]);
+    const unhealthy = data.groups.flatMap((g) => g.rules).filter((r) => r.health === 'err');
+    expect(unhealthy).toEqual([]);
+  }, 90_000);
+
   it('sends alerts to Alertmanager', async () => {
     const res = await fetch(`${prometheus.url}/api/v1/alertmanagers`);
     const body = (await res.json()) as { data: { activeAlertmanagers: { url: string }[] } };
