@@ -52,6 +52,8 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
   readonly requests: ReceivedRequest[];
+  /** Answers every request with this status (a backend refusing data) until called with undefined. */
+  refuseWith(status: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,13 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
   const requests: ReceivedRequest[] = [];
+  let refusal: number | undefined;
   const server = http.createServer((req, res) => {
+    if (refusal !== undefined) {
+      req.resume();
+      res.writeHead(refusal, { 'Content-Type': 'application/json' }).end('{"code":3,"message":"refused by the test"}');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -98,6 +106,9 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
         spans,
         logs,
         requests,
+        refuseWith: (status) => {
+          refusal = status;
+        },
         close: () =>
           new Promise((done) => {
             server.closeAllConnections();

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface EngineProcess {
   readonly name: string;
+  readonly pid: number | undefined;
   readonly lines: readonly string[];
   /** When the readiness URL first answered 200 (ms since the epoch). */
   readonly readyAt: number;
@@ -56,7 +57,7 @@ export async function startEngine(spec: EngineSpec): Promise<EngineProcess> {
     if (exit !== undefined) throw new Error(`${spec.name} exited (${exit}) before it was ready:\n${tail(lines)}`);
     try {
       const res = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(1_000) });
-      if (res.status === 200) return { name: spec.name, lines, readyAt: Date.now(), stop };
+      if (res.status === 200) return { name: spec.name, pid: child.pid, lines, readyAt: Date.now(), stop };
     } catch {
       // not listening yet
     }

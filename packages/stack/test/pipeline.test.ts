@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { GRAFANA_VARIABLES, interpolate, queriesOf, type DashboardJson } from '@kit/dashboards';
 import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack } from '@kit/runner';
 import {
   COLLECTOR_PORTS,
@@ -78,6 +80,11 @@ beforeAll(async () => {
           // the compose defaults: loadgen drives the demo traffic users see first
           ...(service === 'loadgen' ? { LOADGEN_RATE: '5', LOADGEN_CHECKOUT_SHARE: '0.2' } : {}),
           ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),
+          // steady, small failures so the resilience panels have something to show: every other
+          // e-mail fails (retries, some dead letters), recommendations always fall back
+          ...(service === 'notifications' ? { NOTIFICATIONS_FAILURE_RATE: '0.5', NOTIFICATIONS_MAX_ATTEMPTS: '2', NOTIFICATIONS_RETRY_BASE_MS: '100' } : {}),
+          ...(service === 'catalog' ? { RECOMMENDATIONS_TIMEOUT_MS: '1' } : {}),
+          ...(service === 'orders' ? { PAYMENTS_TIMEOUT_MS: '300' } : {}),
         },
       ]),
     ),
@@ -303,4 +310,50 @@ describe('the services under the demo load', () => {
     console.log(`RSS / compose limit (MiB): ${measured.map((m) => `${m.service} ${mib(m.bytes)}/${mib(m.limit)}`).join(', ')}`);
     for (const { service, bytes, limit } of measured) expect(bytes, service).toBeLessThan(limit);
   });
+});
+
+describe('every dashboard panel against live Prometheus', () => {
+  const boards = readdirSync(repoPath('grafana', 'dashboards', 'kit')).map((file) => JSON.parse(readFileSync(repoPath('grafana', 'dashboards', 'kit', file), 'utf8')) as DashboardJson);
+  // "All" services on the multi-service dashboards; orders (inbound, outbound, database, broker) on Service detail
+  const values = (board: DashboardJson) => ({ ...GRAFANA_VARIABLES, service: board.uid === 'kit-service' ? 'orders' : '.+' });
+  const promql = boards.flatMap((board) => queriesOf(board).filter((q) => q.language === 'promql').map((q) => ({ ...q, expr: interpolate(q.expr, values(board)) })));
+  const empty = async (queries: typeof promql) => (await Promise.all(queries.map(async (q) => ((await query(q.expr)).length === 0 ? [q] : [])))).flat();
+
+  it('returns data for every PromQL panel query, with a payments outage for the panels that show failures', async () => {
+    expect(promql.length).toBeGreaterThan(50);
+    const healthy = await empty(promql);
+
+    // The outages. Payments stops answering (SIGSTOP, a hang): orders' calls time out, its circuit
+    // opens, checkouts fail fast with 503 and alerts go pending. Meanwhile Tempo and Loki refuse
+    // data for 10 s (the Collector's exports fail), then the Collector itself hangs for 12 s (the
+    // services' exports fail).
+    const payments = stack.pid('payments') ?? 0;
+    const collectorPid = collector.pid ?? 0;
+    const traffic = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) await Promise.all(Array.from({ length: 5 }, () => checkout(randomBytes(16).toString('hex')).then((r) => r.arrayBuffer())));
+    };
+    process.kill(payments, 'SIGSTOP');
+    try {
+      tempo.refuseWith(400);
+      loki.refuseWith(400);
+      await traffic(10_000);
+      tempo.refuseWith(undefined);
+      loki.refuseWith(undefined);
+      process.kill(collectorPid, 'SIGSTOP');
+      try {
+        await traffic(14_000);
+      } finally {
+        process.kill(collectorPid, 'SIGCONT');
+      }
+    } finally {
+      tempo.refuseWith(undefined);
+      loki.refuseWith(undefined);
+      process.kill(payments, 'SIGCONT');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const afterOutage = await empty(healthy);
+    console.log(`PromQL queries: ${String(promql.length)}; empty while healthy: ${String(healthy.length)} (${healthy.map((q) => `${q.dashboard}/${q.panel}`).join('; ')})`);
+    expect(afterOutage.map((q) => `${q.dashboard} / ${q.panel}: ${q.expr}`)).toEqual([]);
+  }, 150_000);
 });
