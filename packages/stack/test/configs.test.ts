@@ -221,5 +221,9 @@ describe('grafana/provisioning', () => {
     expect(providers[0]?.folder).toBeUndefined();
     const mounts = project.services.grafana?.volumes?.map((v) => `${v.source ?? ''}:${v.target}`) ?? [];
     expect(mounts).toContain(`${repoPath('grafana', 'dashboards')}:/var/lib/grafana/dashboards`);
+    // the home page is the generated Overview, at the path the mount puts it
+    const home = project.services.grafana?.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(home).toBe('/var/lib/grafana/dashboards/kit/kit-overview.json');
+    expect(JSON.parse(readFileSync(repoPath('grafana', 'dashboards', home.replace('/var/lib/grafana/dashboards/', '')), 'utf8'))).toMatchObject({ uid: 'kit-overview' });
   });
 });
