@@ -61,6 +61,9 @@ export const METRIC_ORDERS_CHECKOUTS = 'kit_orders_checkouts_total';
 export const METRIC_OUTBOX_PENDING = 'kit_orders_outbox_pending';
 export const METRIC_OUTBOX_PUBLISHED = 'kit_orders_outbox_published_total';
 export const METRIC_NOTIFICATIONS = 'kit_notifications_messages_total';
+/** Messages waiting in the notifications queues (ready, not yet delivered to a consumer). */
+export const METRIC_NOTIFICATIONS_QUEUE = 'kit_notifications_queue_messages';
+export const LABEL_QUEUE = 'queue';
 
 export const METRIC_LOADGEN_JOURNEYS = 'kit_loadgen_journeys_total';
 export const METRIC_LOADGEN_REQUEST_DURATION = 'kit_loadgen_request_duration_seconds';

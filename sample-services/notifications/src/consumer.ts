@@ -5,7 +5,7 @@
  * queue. The amqplib instrumentation continues the producer's trace, so the email's log line carries
  * the checkout's trace id.
  */
-import { LABEL_RESULT, METRIC_NOTIFICATIONS, serviceCounter, type Logger } from '@kit/telemetry';
+import { LABEL_QUEUE, LABEL_RESULT, METRIC_NOTIFICATIONS, METRIC_NOTIFICATIONS_QUEUE, serviceCounter, serviceGauge, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
@@ -36,6 +36,8 @@ export interface ConsumerOptions {
   readonly prefetch: number;
   /** Queue names can be namespaced (tests run beside a real stack). */
   readonly queuePrefix?: string;
+  /** How often the queue depths are read from the broker (default 5 s). */
+  readonly depthEveryMs?: number;
 }
 
 export interface Consumer {
@@ -145,9 +147,25 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   await channel.consume(queue, (message) => {
     if (message !== null) void handle(message).catch(() => channel.nack(message, false, true));
   });
+
+  // Queue depth, the signal to add consumers (and, for the dead-letter queue, to look at failures).
+  const depth = serviceGauge(METRIC_NOTIFICATIONS_QUEUE, 'Messages waiting in the notifications queues (ready, not yet delivered).', [LABEL_QUEUE]);
+  const readDepths = async () => {
+    for (const [label, name] of [['main', queue], ['dead_letter', dlq]] as const) {
+      const { messageCount } = await channel.checkQueue(name);
+      depth.set({ queue: label }, messageCount);
+    }
+  };
+  await readDepths();
+  const depthTimer = setInterval(() => {
+    if (connected) readDepths().catch(() => undefined);
+  }, options.depthEveryMs ?? 5_000);
+  depthTimer.unref();
+
   return {
     connected: () => connected,
     async close() {
+      clearInterval(depthTimer);
       closing = true;
       connected = false;
       await channel.close().catch(() => undefined);

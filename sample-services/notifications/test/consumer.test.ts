@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { createLogger } from '@kit/telemetry';
+import { createLogger, LABEL_QUEUE, METRIC_NOTIFICATIONS_QUEUE, serviceGauge } from '@kit/telemetry';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_QUEUE, EXCHANGE, QUEUE, RETRY_EXCHANGE, startConsumer, type Consumer, type OrderPlaced } from '../src/consumer';
@@ -33,6 +33,7 @@ beforeAll(async () => {
     retryBaseMs: 50,
     prefetch: 8,
     queuePrefix: prefix,
+    depthEveryMs: 50,
     send(event) {
       const left = failuresLeft.get(event.orderId) ?? 0;
       if (left > 0) {
@@ -67,7 +68,21 @@ async function deadLetters(): Promise<{ id: string; reason: string }[]> {
   }
 }
 
+const queueDepth = async (queue: 'main' | 'dead_letter') =>
+  (await serviceGauge(METRIC_NOTIFICATIONS_QUEUE, '', [LABEL_QUEUE]).get()).values.find((v) => v.labels.queue === queue)?.value;
+
 describe('the order.placed consumer', () => {
+  it('reports how many messages wait in its queues, the dead-letter queue included', async () => {
+    await deadLetters();
+    await expect.poll(() => queueDepth('dead_letter')).toBe(0);
+    const id = `o-${randomUUID()}`;
+    publish(id, 'not json at all');
+    await expect.poll(() => queueDepth('dead_letter')).toBe(1);
+    expect(await queueDepth('main')).toBe(0);
+    expect((await deadLetters()).map((l) => l.id)).toEqual([`evt-${id}`]);
+    await expect.poll(() => queueDepth('dead_letter')).toBe(0);
+  });
+
   it('sends one email per order, even when the event arrives twice', async () => {
     const id = `o-${randomUUID()}`;
     publish(id);

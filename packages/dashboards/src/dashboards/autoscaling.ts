@@ -49,9 +49,10 @@ export function autoscaling() {
   board.withPanel(
     timeSeries({
       title: 'Queued work',
-      description: 'Work waiting to be done: order events in the outbox and notifications retries scheduled per second. A queue that grows while consumers are busy is the signal to add consumers. Empty: orders and notifications are not scraped.',
+      description: 'Work waiting to be done: messages in the notifications queue (not yet taken by a consumer), order events in the outbox, and retries scheduled per second. A queue that grows while consumers are busy is the signal to add consumers. Empty: orders and notifications are not scraped.',
       width: 12,
       targets: [
+        promql('sum by (service) (kit_notifications_queue_messages{service=~"$service", queue="main"})', 'queue ({{service}})'),
         promql('sum by (service) (kit_orders_outbox_pending{service=~"$service"})', 'outbox ({{service}})'),
         promql('sum by (service) (rate(kit_notifications_messages_total{service=~"$service", result="retried"}[$__rate_interval])) or sum by (service) (0 * kit_notifications_messages_total{service=~"$service"})', 'retries/s ({{service}})'),
       ],

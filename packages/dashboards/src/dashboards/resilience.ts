@@ -87,12 +87,15 @@ export function resilience() {
   );
   board.withPanel(
     statPanel({
-      title: 'Dead letters (10 min)',
-      description: 'Messages moved to the dead-letter queue in the last 10 minutes; each needs a look (DeadLetters alert). 0 is the healthy state. Empty: notifications is not scraped.',
+      title: 'Dead letters',
+      description: 'Messages moved to the dead-letter queue in the last 10 minutes (DeadLetters alert), and how many wait there now for someone to look at them. 0 is the healthy state. Empty: notifications is not scraped.',
       width: 8,
       height: 8,
       steps: [[null, 'green'], [1, 'red']],
-      targets: [promql('sum(increase(kit_notifications_messages_total{service=~"$service", result="dead_lettered"}[10m])) or sum(0 * kit_notifications_messages_total{service=~"$service"})', 'dead letters')],
+      targets: [
+        promql('sum(increase(kit_notifications_messages_total{service=~"$service", result="dead_lettered"}[10m])) or sum(0 * kit_notifications_messages_total{service=~"$service"})', 'last 10 min'),
+        promql('sum(kit_notifications_queue_messages{service=~"$service", queue="dead_letter"})', 'waiting now'),
+      ],
     }),
   );
   return board;
