@@ -18,7 +18,16 @@ export function baseConfigShape(defaultPort: number) {
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0).describe('readiness 503 before the server stops accepting'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+    CHAOS_ENABLED: envFlag.default(false).describe('mounts the chaos routes (needs CHAOS_TOKEN)'),
+    CHAOS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('bearer token of the chaos routes'),
   };
+}
+
+/** The chaos settings of a loaded config: the token when chaos is enabled, else undefined. */
+export function chaosToken(config: { CHAOS_ENABLED: boolean; CHAOS_TOKEN?: string | undefined }): string | undefined {
+  if (!config.CHAOS_ENABLED) return undefined;
+  if (config.CHAOS_TOKEN === undefined) throw new ConfigError(['CHAOS_TOKEN: required when CHAOS_ENABLED is true']);
+  return config.CHAOS_TOKEN;
 }
 
 export class ConfigError extends Error {

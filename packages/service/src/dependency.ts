@@ -5,6 +5,7 @@
  * circuit state, retries, timeouts, rejections and fallbacks are metrics; state changes are log
  * lines and span events.
  */
+import { currentChaos } from './chaos';
 import {
   ATTR_KIT_DEPENDENCY,
   LABEL_DEPENDENCY,
@@ -158,7 +159,14 @@ export function createDependency(name: string, logger: Logger, settings: Depende
     name,
     async execute(call, options) {
       try {
-        return await (options.idempotent ? withRetry : once).execute(({ signal }) => call(signal));
+        return await (options.idempotent ? withRetry : once).execute(({ signal }) => {
+          // a chaos partition towards this dependency: the attempt fails, or waits for its timeout
+          const fault = currentChaos()?.dependencyFault(name);
+          if (fault === 'fail') return Promise.reject(new DependencyFailure(`chaos: partition from ${name}`));
+          // never answers: the attempt's (aggressive) timeout ends it, as with a dependency that hangs
+          if (fault === 'timeout') return new Promise<never>(() => undefined);
+          return call(signal);
+        });
       } catch (error) {
         throw translate(error);
       }

@@ -1,10 +1,13 @@
 /** @kit/service: the shared composition-root pieces of the kit's services. */
-export { ConfigError, baseConfigShape, envFlag, loadConfig } from './config';
+export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig } from './config';
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
-export type { RunningServer, ServerConfig, ServiceAppOptions, StartOptions } from './server';
+export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
 export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, createDependency } from './dependency';
 export type { Dependency, DependencySettings } from './dependency';
 export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';
 export type { ApplyResult, RuntimeConfig } from './runtime-config';
+export { FAULT_TYPES, createChaos, currentChaos, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
+export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEffect } from './chaos';
+export { bearerMatches, chaosMiddleware, chaosRouter } from './chaos-http';

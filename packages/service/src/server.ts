@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorHandler, installShutdown, notFound, opsRouter, requestLogger, type Closer, type Lifecycle, type Logger } from '@kit/telemetry';
 import express, { type Express, type Router } from 'express';
+import type { Chaos } from './chaos';
+import { chaosMiddleware, chaosRouter } from './chaos-http';
 
 /** The shared keys of every service's config (see baseConfigShape). */
 export interface ServerConfig {
@@ -61,18 +63,28 @@ export interface ServiceAppOptions {
   readonly routes: Router;
   /** Largest JSON body accepted (a larger one gets a 413). */
   readonly jsonLimit?: string;
+  /** Chaos faults (when the service enables them) and the token their routes require. */
+  readonly chaos?: ServiceChaos | undefined;
+}
+
+export interface ServiceChaos {
+  readonly faults: Chaos;
+  readonly token: string;
 }
 
 /**
  * The Express app every service shares, around its own routes: health and metrics first (no body
- * parsing, no request log), then request logging, JSON bodies, the routes, the JSON 404 and the one
- * error middleware.
+ * parsing, no request log, never touched by faults), the chaos routes when enabled (before the
+ * faults, so a hang can still be cancelled), request logging, the request faults, JSON bodies, the
+ * routes, the JSON 404 and the one error middleware.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(opsRouter({ lifecycle: options.lifecycle }));
+  if (options.chaos !== undefined) app.use(chaosRouter(options.chaos.faults, options.chaos.token));
   app.use(requestLogger(options.logger));
+  if (options.chaos !== undefined) app.use(chaosMiddleware(options.chaos.faults));
   app.use(express.json({ limit: options.jsonLimit ?? '32kb' }));
   app.use(options.routes);
   app.use(notFound());

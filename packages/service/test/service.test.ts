@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       DRAIN_DELAY_MS: 0,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      CHAOS_ENABLED: false,
       FEATURE: true,
     });
   });

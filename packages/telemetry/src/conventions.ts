@@ -48,6 +48,7 @@ export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs_eventloop_utilization_ratio
 export const METRIC_PROCESS_MEMORY_LIMIT = 'kit_process_memory_limit_bytes';
 /** Active chaos faults per service and fault type (the chaos module sets it). */
 export const METRIC_CHAOS_FAULTS_ACTIVE = 'kit_chaos_faults_active';
+export const LABEL_FAULT = 'fault';
 // ---- the telemetry pipeline itself ----
 export const METRIC_TELEMETRY_EXPORTED = 'kit_telemetry_exported_items_total';
 export const METRIC_TELEMETRY_EXPORT_FAILURES = 'kit_telemetry_export_failures_total';

@@ -1,10 +1,12 @@
 /** The catalog app: a pure factory that tests drive with supertest; main.ts is the only wiring. */
-import { createServiceApp } from '@kit/service';
+import { createServiceApp, type ServiceChaos } from '@kit/service';
 import type { Lifecycle } from '@kit/telemetry';
 import { Router, type Express } from 'express';
 import { catalogRouter, type CatalogDeps } from './routes';
 
 export interface AppDeps extends CatalogDeps {
+  /** Chaos faults and their token, when the service enables chaos. */
+  readonly chaos?: ServiceChaos | undefined;
   readonly lifecycle: Lifecycle;
   /** Operator routes (runtime configuration), mounted only when the service has an admin token. */
   readonly adminRoutes?: Router | undefined;
@@ -14,7 +16,7 @@ export function createApp(deps: AppDeps): Express {
   const routes = Router();
   if (deps.adminRoutes !== undefined) routes.use(deps.adminRoutes);
   routes.use(catalogRouter(deps));
-  const app = createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, routes });
+  const app = createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, chaos: deps.chaos, routes });
   // repeated keys (?q=a&q=b) become arrays with the extended parser; the simple one keeps strings
   app.set('query parser', 'simple');
   return app;

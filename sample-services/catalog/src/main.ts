@@ -2,7 +2,7 @@
  * The catalog's composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { createRuntimeConfig, exitOnStartFailure, startServer } from '@kit/service';
+import { createRuntimeConfig, exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const recommendations = () => ({ enabled: runtime.get().recommendationsEnabled, timeoutMs: runtime.get().recommendationsTimeoutMs });
   await startServer({
     name: 'catalog',
-    app: createApp({
+    app: createApp({ chaos: serviceChaos('catalog', config, logger),
       store,
       logger,
       lifecycle,

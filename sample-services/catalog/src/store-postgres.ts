@@ -2,6 +2,7 @@
  * The catalog's PostgreSQL store (its own database: one database per service). It creates its table
  * and seeds the 50 products on first start, then answers the same contract as the in-memory store.
  */
+import { withDatabaseChaos } from '@kit/service';
 import pg from 'pg';
 import { seedProducts, type Category, type Product } from './products';
 import type { CatalogStore, ProductQuery } from './store';
@@ -85,13 +86,16 @@ export interface PostgresStoreOptions {
 
 /** Connects, migrates and seeds; the returned store owns the pool. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<CatalogStore> {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 2_000,
-    statement_timeout: 2_000,
-    application_name: 'catalog',
-  });
+  // withDatabaseChaos: the slow-database fault delays every query
+  const pool = withDatabaseChaos(
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 2_000,
+      application_name: 'catalog',
+    }),
+  );
   // an idle client that loses its connection must not crash the service; the next query reconnects
   pool.on('error', () => undefined);
   try {

@@ -2,7 +2,7 @@
  * The inventory's composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { exitOnStartFailure, startServer } from '@kit/service';
+import { exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle([{ name: 'store', check: () => store.ping() }]);
   await startServer({
     name: 'inventory',
-    app: createApp({ store, logger, lifecycle, adminToken: config.ADMIN_TOKEN }),
+    app: createApp({ chaos: serviceChaos('inventory', config, logger), store, logger, lifecycle, adminToken: config.ADMIN_TOKEN }),
     config,
     lifecycle,
     logger,

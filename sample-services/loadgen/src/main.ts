@@ -2,7 +2,7 @@
  * The loadgen composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { baseConfigShape, createRuntimeConfig, exitOnStartFailure, loadConfig, startServer } from '@kit/service';
+import { baseConfigShape, createRuntimeConfig, exitOnStartFailure, loadConfig, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { z } from 'zod';
 import { createApp } from './app';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   await startServer({
     name: 'loadgen',
-    app: createApp({ lifecycle, logger, control, inFlight: generator.inFlight }),
+    app: createApp({ chaos: serviceChaos('loadgen', config, logger), lifecycle, logger, control, inFlight: generator.inFlight }),
     config,
     lifecycle,
     logger,

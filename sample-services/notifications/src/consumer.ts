@@ -7,6 +7,7 @@
  */
 import { LABEL_QUEUE, LABEL_RESULT, METRIC_NOTIFICATIONS, METRIC_NOTIFICATIONS_QUEUE, serviceCounter, serviceGauge, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
+import type { Chaos } from '@kit/service';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
 
@@ -38,6 +39,8 @@ export interface ConsumerOptions {
   readonly queuePrefix?: string;
   /** How often the queue depths are read from the broker (default 5 s). */
   readonly depthEveryMs?: number;
+  /** Chaos: a "stall" fault stops consuming until it ends, so the queue grows. */
+  readonly chaos?: Chaos;
 }
 
 export interface Consumer {
@@ -144,8 +147,17 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     messages.inc({ result: 'sent' });
   }
 
-  await channel.consume(queue, (message) => {
-    if (message !== null) void handle(message).catch(() => channel.nack(message, false, true));
+  const consume = () =>
+    channel.consume(queue, (message) => {
+      if (message !== null) void handle(message).catch(() => channel.nack(message, false, true));
+    });
+  let consumerTag = (await consume()).consumerTag;
+  options.chaos?.onStall((stalled) => {
+    const change = stalled ? channel.cancel(consumerTag).then(() => undefined) : consume().then((ok) => void (consumerTag = ok.consumerTag));
+    change.then(
+      () => logger.warn(stalled ? 'consumer stalled by chaos: messages wait in the queue' : 'consumer resumed', { queue }),
+      () => undefined,
+    );
   });
 
   // Queue depth, the signal to add consumers (and, for the dead-letter queue, to look at failures).

@@ -2,7 +2,7 @@
  * The notifications composition root, the only place that reads the environment, listens and
  * handles signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { baseConfigShape, exitOnStartFailure, loadConfig, startServer } from '@kit/service';
+import { baseConfigShape, exitOnStartFailure, loadConfig, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { z } from 'zod';
 import { createApp } from './app';
@@ -21,6 +21,7 @@ const schema = z.object({
 async function main(): Promise<void> {
   const config = loadConfig(schema, process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
+  const chaos = serviceChaos('notifications', config, logger);
   const mailer = createMailer({ logger, failureRate: () => config.NOTIFICATIONS_FAILURE_RATE, random: Math.random });
   const consumer: Consumer | undefined =
     config.AMQP_URL === undefined
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
           maxAttempts: config.NOTIFICATIONS_MAX_ATTEMPTS,
           retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
           prefetch: config.NOTIFICATIONS_PREFETCH,
+          ...(chaos === undefined ? {} : { chaos: chaos.faults }),
           // crash-only: without its broker this service is useless, so it exits and its supervisor
           // (compose restart policy, Kubernetes, the native runner) starts it again
           onLost: (reason) => {
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle(consumer === undefined ? [] : [{ name: 'broker', check: () => consumer.connected() }]);
   await startServer({
     name: 'notifications',
-    app: createApp({ lifecycle, logger, mailer }),
+    app: createApp({ chaos, lifecycle, logger, mailer }),
     config,
     lifecycle,
     logger,

@@ -2,7 +2,7 @@
  * The orders composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency, exitOnStartFailure, startServer } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency, exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { createApp } from './app';
 import { createCheckout } from './checkout';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle([{ name: 'store', check: () => store.ping() }]);
   await startServer({
     name: 'orders',
-    app: createApp({ store, checkout, lifecycle, logger }),
+    app: createApp({ chaos: serviceChaos('orders', config, logger), store, checkout, lifecycle, logger }),
     config,
     lifecycle,
     logger,

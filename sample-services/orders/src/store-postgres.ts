@@ -4,6 +4,7 @@
  * Several replicas relaying the same outbox may publish an event twice (at-least-once delivery);
  * consumers deduplicate by event id.
  */
+import { withDatabaseChaos } from '@kit/service';
 import pg from 'pg';
 import type { Order, OutboxEvent } from './domain';
 import type { OrdersStore } from './store';
@@ -36,7 +37,8 @@ interface OutboxRow {
 }
 
 export async function createPostgresStore(connectionString: string): Promise<OrdersStore> {
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 2_000, statement_timeout: 2_000, application_name: 'orders' });
+  // withDatabaseChaos: the slow-database fault delays every pool query
+  const pool = withDatabaseChaos(new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 2_000, statement_timeout: 2_000, application_name: 'orders' }));
   pool.on('error', () => undefined);
   try {
     await pool.query(SCHEMA);

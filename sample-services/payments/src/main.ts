@@ -3,7 +3,7 @@
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exitOnStartFailure, startServer } from '@kit/service';
+import { exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   await startServer({
     name: 'payments',
-    app: createApp({ provider, logger, lifecycle }),
+    app: createApp({ chaos: serviceChaos('payments', config, logger), provider, logger, lifecycle }),
     config,
     lifecycle,
     logger,
