@@ -60,7 +60,7 @@ function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'bas
     OTEL_EXPORTER_OTLP_PROTOCOL: options.otlpProtocol,
   };
   const own: Record<ServiceName, Record<string, string>> = {
-    gateway: { CATALOG_URL: url('catalog'), ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), NOTIFICATIONS_URL: url('notifications') },
+    gateway: { CATALOG_URL: url('catalog'), ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), NOTIFICATIONS_URL: url('notifications'), PAYMENTS_URL: url('payments') },
     catalog: { DATABASE_URL: `${options.postgresUrl}/${options.databases.catalog}` },
     orders: {
       DATABASE_URL: `${options.postgresUrl}/${options.databases.orders}`,

@@ -1,14 +1,16 @@
 /**
  * The gateway app: the kit's single public entry point. Order of concerns: request id, CORS, rate
- * limit, then routes to the services, the aggregated health, and admin routes behind a token.
+ * limit, the chaos API and the gateway's own faults (when enabled), then routes to the services, the
+ * aggregated health, and admin routes behind a token.
  */
 import { randomUUID, createHash, timingSafeEqual } from 'node:crypto';
-import type { HttpDependency } from '@kit/service';
+import { chaosMiddleware, type HttpDependency, type ServiceChaos } from '@kit/service';
 import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { chaosApi } from './chaos';
 import { forwardTo } from './proxy';
 
 export interface Upstreams {
@@ -16,6 +18,8 @@ export interface Upstreams {
   readonly orders: HttpDependency;
   readonly inventory: HttpDependency;
   readonly notifications: HttpDependency;
+  /** Not routed publicly; the gateway reaches it only for its chaos API. */
+  readonly payments: HttpDependency;
 }
 
 export interface GatewayDeps {
@@ -28,6 +32,8 @@ export interface GatewayDeps {
   readonly corsOrigins: readonly string[];
   /** Enables /api/admin/*; callers send `Authorization: Bearer <token>`. */
   readonly adminToken?: string | undefined;
+  /** Enables the chaos API (/api/chaos) and the gateway's own faults. */
+  readonly chaos?: ServiceChaos | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -84,6 +90,11 @@ export function createApp(deps: GatewayDeps): Express {
     }),
   );
   app.use(express.json({ limit: '64kb' }));
+  if (deps.chaos !== undefined) {
+    // the API first, so a fault on the gateway never blocks cancelling it
+    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: { catalog: upstreams.catalog, orders: upstreams.orders, inventory: upstreams.inventory, payments: upstreams.payments, notifications: upstreams.notifications } }));
+    app.use(chaosMiddleware(deps.chaos.faults));
+  }
 
   const strip = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
   app.get('/api/health', async (_req, res) => {

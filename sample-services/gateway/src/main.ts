@@ -2,7 +2,7 @@
  * The gateway composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, createHttpDependency, exitOnStartFailure, loadConfig, startServer } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, createHttpDependency, exitOnStartFailure, loadConfig, serviceChaos, startServer } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { z } from 'zod';
 import { createApp } from './app';
@@ -13,6 +13,7 @@ const schema = z.object({
   ORDERS_URL: z.url().default('http://127.0.0.1:8082'),
   INVENTORY_URL: z.url().default('http://127.0.0.1:8083'),
   NOTIFICATIONS_URL: z.url().default('http://127.0.0.1:8085'),
+  PAYMENTS_URL: z.url().default('http://127.0.0.1:8084').describe('reached only by the chaos API'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000).describe('per-attempt budget (orders calls others itself)'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
   CORS_ORIGINS: z.string().default('*').transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
         orders: upstream('orders', config.ORDERS_URL),
         inventory: upstream('inventory', config.INVENTORY_URL),
         notifications: upstream('notifications', config.NOTIFICATIONS_URL),
+        payments: upstream('payments', config.PAYMENTS_URL),
       },
+      chaos: serviceChaos('gateway', config, logger),
       lifecycle,
       logger,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
     config,
     lifecycle,
     logger,
-    describe: { admin: config.ADMIN_TOKEN !== undefined },
+    describe: { admin: config.ADMIN_TOKEN !== undefined, chaos: config.CHAOS_ENABLED },
   });
 }
 

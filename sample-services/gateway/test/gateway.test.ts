@@ -48,6 +48,7 @@ function gateway(options: { rateLimitPerMinute?: number; notificationsUrl?: stri
       orders: dependency('orders', urls.orders ?? ''),
       inventory: dependency('inventory', urls.inventory ?? ''),
       notifications: dependency('notifications', options.notificationsUrl ?? urls.notifications ?? ''),
+      payments: dependency('payments', urls.payments ?? ''),
     },
     lifecycle: ready(),
     logger,
