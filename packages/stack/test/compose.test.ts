@@ -113,6 +113,11 @@ describe('docker-compose.yml', () => {
   it('leaves chaos and admin routes off unless .env sets a token', () => {
     expect(env.get('ADMIN_TOKEN')).toBe('');
     for (const name of ['gateway', 'catalog', 'inventory']) expect(project.services[name]?.environment?.ADMIN_TOKEN, name).toBe('');
+    expect(env.get('CHAOS_ENABLED')).toBe('false');
+    for (const name of KIT_SERVICES) {
+      expect(project.services[name]?.environment?.CHAOS_ENABLED, name).toBe('false');
+      expect(project.services[name]?.environment?.CHAOS_TOKEN, name).toBe('');
+    }
   });
 
   it('lets stateless services scale: no fixed names, no host ports, every replica scraped by DNS discovery', () => {

@@ -34,6 +34,8 @@ export interface GatewayDeps {
   readonly adminToken?: string | undefined;
   /** Enables the chaos API (/api/chaos) and the gateway's own faults. */
   readonly chaos?: ServiceChaos | undefined;
+  /** Each service's base URL, for chaos control calls (they bypass the data path's breakers). */
+  readonly serviceUrls?: Readonly<Record<string, string>>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -92,7 +94,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(express.json({ limit: '64kb' }));
   if (deps.chaos !== undefined) {
     // the API first, so a fault on the gateway never blocks cancelling it
-    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: { catalog: upstreams.catalog, orders: upstreams.orders, inventory: upstreams.inventory, payments: upstreams.payments, notifications: upstreams.notifications } }));
+    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.serviceUrls ?? {} }));
     app.use(chaosMiddleware(deps.chaos.faults));
   }
 

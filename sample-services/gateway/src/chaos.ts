@@ -1,14 +1,16 @@
 /**
  * The kit's one chaos API, at the gateway: list every service's faults, inject or cancel faults in
  * any service. Calls need `Authorization: Bearer <CHAOS_TOKEN>`; the gateway forwards them, with the
- * same token, to the service's own /chaos/faults routes (its own faults it handles itself).
+ * same token, to the service's own /chaos/faults routes (its own faults it handles itself). Control
+ * calls go straight to the service, not through the data path's circuit breakers: a fault that opens
+ * a circuit must never stop you from cancelling it.
  *
  *   GET    /api/chaos                          every service's active faults
  *   GET    /api/chaos/:service/faults          one service's faults
  *   POST   /api/chaos/:service/faults          inject (body: a fault, e.g. {"type":"latency","ms":800})
  *   DELETE /api/chaos/:service/faults[/:id]    cancel one, or all of that service's
  */
-import { bearerMatches, type Chaos, type HttpDependency } from '@kit/service';
+import { bearerMatches, type Chaos } from '@kit/service';
 import { AppError, NotFoundError } from '@kit/telemetry';
 import express, { type Router } from 'express';
 
@@ -16,8 +18,13 @@ export interface ChaosApiDeps {
   readonly token: string;
   /** The gateway's own faults. */
   readonly own: Chaos;
-  /** The services behind the gateway, by name. */
-  readonly services: Readonly<Record<string, HttpDependency>>;
+  /** The base URL of each service behind the gateway, by name. */
+  readonly services: Readonly<Record<string, string>>;
+}
+
+interface ControlAnswer<T> {
+  readonly status: number;
+  readonly data: T;
 }
 
 export function chaosApi(deps: ChaosApiDeps): Router {
@@ -29,17 +36,28 @@ export function chaosApi(deps: ChaosApiDeps): Router {
     next(bearerMatches(req.headers.authorization, deps.token) ? undefined : new AppError(401, 'unauthorized', 'chaos API needs "Authorization: Bearer <CHAOS_TOKEN>"'));
   });
 
-  const upstream = (service: string): HttpDependency => {
-    const found = deps.services[service];
-    if (found === undefined) throw new NotFoundError(`unknown service "${service}"; one of: ${names.join(', ')}`);
-    return found;
+  const control = async <T>(service: string, request: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<ControlAnswer<T>> => {
+    const base = deps.services[service];
+    if (base === undefined) throw new NotFoundError(`unknown service "${service}"; one of: ${names.join(', ')}`);
+    let res: Response;
+    try {
+      res = await fetch(`${base}${request.path}`, {
+        method: request.method,
+        headers: { ...auth, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch (error) {
+      throw new AppError(502, 'upstream_unreachable', `${service} is unreachable for chaos control: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return { status: res.status, data: (await res.json().catch(() => ({}))) as T };
   };
 
   router.get('/api/chaos', async (_req, res) => {
     const entries = await Promise.all(
-      Object.entries(deps.services).map(async ([name, service]) => {
+      Object.keys(deps.services).map(async (name) => {
         try {
-          const answer = await service.request<{ faults?: unknown[] }>({ method: 'GET', path: '/chaos/faults', headers: auth, idempotent: true });
+          const answer = await control<{ faults?: unknown[] }>(name, { method: 'GET', path: '/chaos/faults' });
           const state: { faults: unknown[] } | { error: string } =
             answer.status === 200 ? { faults: answer.data.faults ?? [] } : { error: `chaos answered ${String(answer.status)} (is CHAOS_ENABLED set there?)` };
           return [name, state] as const;
@@ -59,7 +77,7 @@ export function chaosApi(deps: ChaosApiDeps): Router {
       res.json({ faults: deps.own.list() });
       return;
     }
-    const answer = await upstream(req.params.service).request<unknown>({ method: 'GET', path: '/chaos/faults', headers: auth, idempotent: true });
+    const answer = await control(req.params.service, { method: 'GET', path: '/chaos/faults' });
     res.status(answer.status).json(answer.data);
   });
 
@@ -68,7 +86,7 @@ export function chaosApi(deps: ChaosApiDeps): Router {
       res.status(201).json(deps.own.inject(req.body));
       return;
     }
-    const answer = await upstream(req.params.service).request<unknown>({ method: 'POST', path: '/chaos/faults', body: req.body, headers: auth, idempotent: false });
+    const answer = await control(req.params.service, { method: 'POST', path: '/chaos/faults', body: req.body });
     res.status(answer.status).json(answer.data);
   });
 
@@ -79,7 +97,7 @@ export function chaosApi(deps: ChaosApiDeps): Router {
       throw new NotFoundError(`no active fault ${id}`);
     }
     const path = id === undefined ? '/chaos/faults' : `/chaos/faults/${encodeURIComponent(id)}`;
-    const answer = await upstream(service).request<unknown>({ method: 'DELETE', path, headers: auth, idempotent: true });
+    const answer = await control(service, { method: 'DELETE', path });
     return { status: answer.status, body: answer.data };
   };
   router.delete('/api/chaos/:service/faults', async (req, res) => {

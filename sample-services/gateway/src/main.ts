@@ -38,6 +38,7 @@ async function main(): Promise<void> {
         payments: upstream('payments', config.PAYMENTS_URL),
       },
       chaos: serviceChaos('gateway', config, logger),
+      serviceUrls: { catalog: config.CATALOG_URL, orders: config.ORDERS_URL, inventory: config.INVENTORY_URL, payments: config.PAYMENTS_URL, notifications: config.NOTIFICATIONS_URL },
       lifecycle,
       logger,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
