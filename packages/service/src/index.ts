@@ -11,3 +11,5 @@ export type { ApplyResult, RuntimeConfig } from './runtime-config';
 export { FAULT_TYPES, createChaos, currentChaos, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
 export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEffect } from './chaos';
 export { bearerMatches, chaosMiddleware, chaosRouter } from './chaos-http';
+export { DEFAULT_LOAD_LIMITS, createLoadGuard } from './load';
+export type { LoadGuard, LoadLimits } from './load';

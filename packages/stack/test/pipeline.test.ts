@@ -26,6 +26,7 @@ import {
 } from '../src/index';
 
 const BASE_PORT = 38_080;
+const CHAOS_TOKEN = 'pipeline-chaos-token-0123456789';
 const PROMETHEUS_PORT = 39_090;
 const ALERTMANAGER_PORT = 39_093;
 const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
@@ -77,6 +78,8 @@ beforeAll(async () => {
         {
           // the Node flags compose runs the containers with, so the memory check below measures them
           NODE_OPTIONS: compose.services[service]?.environment?.NODE_OPTIONS ?? '',
+          CHAOS_ENABLED: 'true',
+          CHAOS_TOKEN,
           // the compose defaults: loadgen drives the demo traffic users see first
           ...(service === 'loadgen' ? { LOADGEN_RATE: '5', LOADGEN_CHECKOUT_SHARE: '0.2' } : {}),
           ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),
@@ -325,8 +328,8 @@ describe('every dashboard panel against live Prometheus', () => {
 
     // The outages. Payments stops answering (SIGSTOP, a hang): orders' calls time out, its circuit
     // opens, checkouts fail fast with 503 and alerts go pending. Meanwhile Tempo and Loki refuse
-    // data for 10 s (the Collector's exports fail), then the Collector itself hangs for 12 s (the
-    // services' exports fail).
+    // data for 10 s (the Collector's exports fail), then the Collector itself hangs for 14 s (the
+    // services' exports fail) while the gateway burns CPU (it sheds load).
     const payments = stack.pid('payments') ?? 0;
     const collectorPid = collector.pid ?? 0;
     const traffic = async (ms: number) => {
@@ -340,6 +343,13 @@ describe('every dashboard panel against live Prometheus', () => {
       await traffic(10_000);
       tempo.refuseWith(undefined);
       loki.refuseWith(undefined);
+      // and the gateway's event loop saturates (a chaos CPU fault): it sheds requests with 503
+      const cpu = await fetch(`${stack.urls.gateway}/api/chaos/gateway/faults`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CHAOS_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'cpu', dutyCycle: 1, ttlSeconds: 8 }),
+      });
+      expect(cpu.status).toBe(201);
       process.kill(collectorPid, 'SIGSTOP');
       try {
         await traffic(14_000);

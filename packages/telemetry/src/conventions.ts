@@ -40,6 +40,8 @@ export const KIT_SCOPE = '@kit/telemetry';
 // ---- HTTP server RED metrics (prom-client) ----
 export const METRIC_HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
 export const METRIC_HTTP_SERVER_ACTIVE = 'http_server_active_requests';
+/** Requests a service refused (503 + Retry-After) because it was overloaded. */
+export const METRIC_HTTP_SHED = 'kit_http_shed_requests_total';
 // ---- outbound HTTP calls ----
 export const METRIC_HTTP_CLIENT_DURATION = 'http_client_request_duration_seconds';
 // ---- runtime metrics the prom-client defaults lack ----

@@ -23,7 +23,26 @@ export interface ReadinessCheck {
 export class Lifecycle {
   private started = false;
   private drainingSince: number | undefined;
-  constructor(readonly checks: readonly ReadinessCheck[] = []) {}
+  private readonly checks: ReadinessCheck[];
+  private readonly livenessChecks: (() => string | undefined)[] = [];
+  constructor(checks: readonly ReadinessCheck[] = []) {
+    this.checks = [...checks];
+  }
+  /** Another condition for readiness (a dependency, or the service's own load). */
+  addCheck(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+  /** A condition for liveness: returns why the process should be restarted, or undefined. */
+  addLivenessCheck(check: () => string | undefined): void {
+    this.livenessChecks.push(check);
+  }
+  liveness(): { live: boolean; reason?: string } {
+    for (const check of this.livenessChecks) {
+      const reason = check();
+      if (reason !== undefined) return { live: false, reason };
+    }
+    return { live: true };
+  }
   markStarted(): void {
     this.started = true;
   }
@@ -65,7 +84,8 @@ export function opsRouter(options: OpsRouterOptions): Router {
   const metrics = options.metrics ?? getMetrics();
   const router = Router();
   router.get('/livez', (_req, res) => {
-    res.json({ status: 'ok' });
+    const state = lifecycle.liveness();
+    res.status(state.live ? 200 : 503).json(state.live ? { status: 'ok' } : { status: 'not_live', reason: state.reason });
   });
   router.get('/readyz', async (_req, res) => {
     const state = await lifecycle.readiness();

@@ -4,7 +4,7 @@
  * aggregated health, and admin routes behind a token.
  */
 import { randomUUID, createHash, timingSafeEqual } from 'node:crypto';
-import { chaosMiddleware, type HttpDependency, type ServiceChaos } from '@kit/service';
+import { chaosMiddleware, createLoadGuard, type HttpDependency, type ServiceChaos } from '@kit/service';
 import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import cors from 'cors';
@@ -71,6 +71,8 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(opsRouter({ lifecycle: deps.lifecycle }));
   app.use(requestId());
   app.use(requestLogger(logger));
+  // shed load (503 + Retry-After) while overloaded, and report not-ready / not-live meanwhile
+  app.use(createLoadGuard({ lifecycle: deps.lifecycle }).middleware);
   app.use(
     cors({
       origin: deps.corsOrigins.includes('*') ? true : [...deps.corsOrigins],
@@ -79,6 +81,12 @@ export function createApp(deps: GatewayDeps): Express {
       maxAge: 600,
     }),
   );
+  if (deps.chaos !== undefined) {
+    // the control plane: token-guarded, ahead of the rate limit and of the faults, so neither a
+    // flood of shop traffic nor a fault on the gateway stops you from cancelling a fault
+    app.use('/api/chaos', express.json({ limit: '8kb' }));
+    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.serviceUrls ?? {} }));
+  }
   app.use(
     '/api',
     rateLimit({
@@ -92,11 +100,7 @@ export function createApp(deps: GatewayDeps): Express {
     }),
   );
   app.use(express.json({ limit: '64kb' }));
-  if (deps.chaos !== undefined) {
-    // the API first, so a fault on the gateway never blocks cancelling it
-    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.serviceUrls ?? {} }));
-    app.use(chaosMiddleware(deps.chaos.faults));
-  }
+  if (deps.chaos !== undefined) app.use(chaosMiddleware(deps.chaos.faults));
 
   const strip = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
   app.get('/api/health', async (_req, res) => {

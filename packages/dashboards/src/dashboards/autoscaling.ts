@@ -59,6 +59,16 @@ export function autoscaling() {
     }),
   );
 
+  board.withPanel(
+    timeSeries({
+      title: 'Shed requests (overload)',
+      description: 'Requests a service refused with 503 + Retry-After because too many were in flight or its event loop was saturated: it protects itself instead of slowing everyone down. Empty: no service was overloaded, the healthy state.',
+      unit: 'reqps',
+      width: 24,
+      targets: [promql('sum by (service, reason) (rate(kit_http_shed_requests_total{service=~"$service"}[$__rate_interval]))', '{{service}} ({{reason}})')],
+    }),
+  );
+
   board.withRow(row('Replicas'));
   board.withPanel(
     timeSeries({
