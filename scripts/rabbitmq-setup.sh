@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Creates, idempotently, the RabbitMQ virtual host the pipeline test's second stack uses, so its
-# notifications consumer never takes the e2e stack's messages. Run by scripts/engines.sh.
+# Creates, idempotently, the RabbitMQ virtual hosts the pipeline and game-day tests' own stacks use,
+# so their notifications consumers never take the e2e stack's messages. Run by scripts/engines.sh.
 set -euo pipefail
-if ! rabbitmqctl -q list_vhosts | grep -qx kit-stack; then
-  rabbitmqctl -q add_vhost kit-stack
-fi
-rabbitmqctl -q set_permissions -p kit-stack guest '.*' '.*' '.*'
+for vhost in kit-stack kit-gameday; do
+  if ! rabbitmqctl -q list_vhosts | grep -qx "$vhost"; then
+    rabbitmqctl -q add_vhost "$vhost"
+  fi
+  rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*'
+done

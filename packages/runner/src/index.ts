@@ -3,3 +3,5 @@ export { SERVICES, startStack } from './stack';
 export type { RunningStack, ServiceName, StackOptions } from './stack';
 export { attribute, startOtlpReceiver } from './otlp-receiver';
 export type { OtlpAttribute, OtlpReceiver, ReceivedLog, ReceivedRequest, ReceivedSpan } from './otlp-receiver';
+export { loadScenarios, runScenario, scenarioSchema } from './gameday';
+export type { CheckResult, GamedayOptions, Scenario } from './gameday';

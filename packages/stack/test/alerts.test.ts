@@ -74,7 +74,7 @@ describe('alerts/*.yml', () => {
       [
         'CheckoutErrorBudgetBurnFast', 'CheckoutErrorBudgetBurnSlow', 'CheckoutLatencyBudgetBurnFast', 'CheckoutLatencyBudgetBurnSlow',
         'ServiceDown', 'HighErrorRate', 'LatencyHigh', 'CircuitBreakerOpen', 'EventLoopSaturated', 'MemoryNearLimit', 'RestartLoop',
-        'OutboxBacklog', 'DeadLetters', 'TelemetryPipelineDropping', 'ChaosFaultActive',
+        'OutboxBacklog', 'DeadLetters', 'NotificationsQueueBacklog', 'TelemetryPipelineDropping', 'ChaosFaultActive',
       ].sort(),
     );
   });

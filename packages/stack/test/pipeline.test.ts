@@ -330,8 +330,10 @@ describe('every dashboard panel against live Prometheus', () => {
     // opens, checkouts fail fast with 503 and alerts go pending. Meanwhile Tempo and Loki refuse
     // data for 10 s (the Collector's exports fail), then the Collector itself hangs for 14 s (the
     // services' exports fail) while the gateway burns CPU (it sheds load).
-    const payments = stack.pid('payments') ?? 0;
-    const collectorPid = collector.pid ?? 0;
+    // (never signal pid 0: that would stop this whole process group)
+    const payments = stack.pid('payments');
+    const collectorPid = collector.pid;
+    if (payments === undefined || collectorPid === undefined) throw new Error('payments or the Collector is not running');
     const traffic = async (ms: number) => {
       const until = Date.now() + ms;
       while (Date.now() < until) await Promise.all(Array.from({ length: 5 }, () => checkout(randomBytes(16).toString('hex')).then((r) => r.arrayBuffer())));
