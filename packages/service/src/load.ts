@@ -12,7 +12,7 @@ import type { RequestHandler } from 'express';
 export interface LoadLimits {
   /** Requests in flight above which new ones are shed. */
   readonly maxInFlight: number;
-  /** Event-loop utilisation (0-1, over the last second) above which new requests are shed. */
+  /** Event-loop utilisation (0-1, per second) above which, two seconds in a row, new requests are shed. */
   readonly maxEventLoopUtilization: number;
   /** Longest event-loop delay (ms, over the last 10 s) before the process reports not-live. */
   readonly maxEventLoopDelayMs: number;
@@ -32,12 +32,14 @@ export function createLoadGuard(options: { lifecycle: Lifecycle; limits?: Partia
   const inFlight = options.inFlight ?? (() => getMetrics().inFlight.count);
   const shed = serviceCounter(METRIC_HTTP_SHED, 'Requests refused with 503 because the service was overloaded.', [LABEL_REASON]);
 
-  // event-loop utilisation over the last second, sampled by an unref'd timer
-  let utilisation = 0;
+  // event-loop utilisation per second, sampled by an unref'd timer; saturated means two samples in a
+  // row above the limit, so a one-second burst (a flash crowd the service absorbs) sheds nothing
+  let saturatedSamples = 0;
   let last = performance.eventLoopUtilization();
   const sampler = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    utilisation = performance.eventLoopUtilization(now, last).utilization;
+    const utilisation = performance.eventLoopUtilization(now, last).utilization;
+    saturatedSamples = utilisation > limits.maxEventLoopUtilization ? saturatedSamples + 1 : 0;
     last = now;
   }, 1_000);
   sampler.unref();
@@ -54,7 +56,7 @@ export function createLoadGuard(options: { lifecycle: Lifecycle; limits?: Partia
 
   const overloaded = () => {
     if (inFlight() > limits.maxInFlight) return 'in_flight' as const;
-    if (utilisation > limits.maxEventLoopUtilization) return 'event_loop' as const;
+    if (saturatedSamples >= 2) return 'event_loop' as const;
     return undefined;
   };
   options.lifecycle.addCheck({ name: 'load', check: () => overloaded() === undefined });

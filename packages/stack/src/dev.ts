@@ -1,0 +1,62 @@
+/**
+ * `npm run dev`: the whole kit without Docker. Installs and starts PostgreSQL, Redis and RabbitMQ
+ * (scripts/engines.sh), then every service with telemetry to a collector on localhost:4318, and
+ * Prometheus (with the kit's rules, on :9090) and Alertmanager (:9093) scraping them, and prints
+ * each service's output with its name. Ctrl-C stops everything.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SERVICES, startStack } from '@kit/runner';
+import { loadCompose } from './compose';
+import { repoPath } from './paths';
+import { nativePrometheusConfig, startAlertmanager, startPrometheus } from './prometheus';
+
+async function main(): Promise<void> {
+  // Ctrl-C while starting: exit at once; the runner's exit hook stops whatever already started
+  const early = () => process.exit(130);
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
+  const root = repoPath();
+  const engines = spawnSync('bash', [path.join(root, 'scripts', 'engines.sh')], { stdio: 'inherit' });
+  if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
+  const width = Math.max(...SERVICES.map((s) => s.length));
+  const basePort = Number(process.env.KIT_BASE_PORT ?? 8080);
+  const offsets = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
+  const prometheusPort = Number(process.env.KIT_PROMETHEUS_PORT ?? 9090);
+  const alertmanagerPort = Number(process.env.KIT_ALERTMANAGER_PORT ?? 9093);
+  const targets: Record<string, string> = { 'localhost:9090': `127.0.0.1:${String(prometheusPort)}`, 'alertmanager:9093': `127.0.0.1:${String(alertmanagerPort)}`, 'otel-collector:8888': '127.0.0.1:8888', 'otel-collector:8889': '127.0.0.1:8889' };
+  for (const [name, offset] of Object.entries(offsets)) targets[`${name}:8080`] = `127.0.0.1:${String(basePort + offset)}`;
+  const alertmanager = await startAlertmanager({ port: alertmanagerPort });
+  const prometheus = await startPrometheus({
+    config: nativePrometheusConfig(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8'), targets).yaml,
+    port: prometheusPort,
+    composeFlags: loadCompose().services.prometheus?.command ?? [],
+  });
+  // chaos is on natively (loopback only), with the token from the environment or a fresh one
+  const chaosToken = process.env.CHAOS_TOKEN !== undefined && process.env.CHAOS_TOKEN.length >= 16 ? process.env.CHAOS_TOKEN : randomBytes(12).toString('hex');
+  const chaos = { CHAOS_ENABLED: 'true', CHAOS_TOKEN: chaosToken };
+  const stack = await startStack({
+    basePort,
+    otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
+    env: Object.fromEntries(SERVICES.map((service) => [service, chaos])),
+    onLine: (service, line) => process.stdout.write(`${service.padEnd(width)} | ${line}\n`),
+  });
+  process.stdout.write(`\nthe kit is up:\n${SERVICES.map((s) => `  ${s.padEnd(width)}  ${stack.urls[s]}`).join('\n')}\n  prometheus     ${prometheus.url} (the kit's rules and alerts)\n  alertmanager   ${alertmanager.url}\n\ntry: curl ${stack.urls.gateway}/api/health\nchaos: export CHAOS_TOKEN=${chaosToken} KIT_GATEWAY_URL=${stack.urls.gateway} KIT_PROMETHEUS_URL=${prometheus.url}\n       npm run chaos -- help; npm run gameday -- list\n\n`);
+  process.removeListener('SIGINT', early);
+  process.removeListener('SIGTERM', early);
+  const stop = () => {
+    void stack
+      .stop()
+      .then(() => Promise.all([prometheus.stop(), alertmanager.stop()]))
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
