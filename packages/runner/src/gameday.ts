@@ -34,8 +34,8 @@ export const scenarioSchema = z.strictObject({
   expect: z
     .array(
       z.union([
-        z.strictObject({ name: z.string(), within: seconds, promql: z.string().min(1) }),
-        z.strictObject({ name: z.string(), within: seconds, alert: z.string().min(1), state: z.enum(['pending', 'firing']).default('pending') }),
+        z.strictObject({ name: z.string(), after: seconds.optional(), within: seconds, promql: z.string().min(1) }),
+        z.strictObject({ name: z.string(), after: seconds.optional(), within: seconds, alert: z.string().min(1), state: z.enum(['pending', 'firing']).default('pending') }),
       ]),
     )
     .min(1),
@@ -48,6 +48,8 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export interface GamedayOptions {
   readonly gateway: string;
   readonly prometheus: string;
+  /** The load generator's control URL: paused during a scenario so the invariants count only its checkouts. */
+  readonly loadgen?: string;
   readonly token: string;
   readonly report: (line: string) => void;
 }
@@ -96,10 +98,44 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
   const { report } = options;
   const results: CheckResult[] = [];
   const started = Date.now();
+  report(`▶ ${scenario.name}: ${scenario.description}`);
+  const pausedLoadgen = await pauseLoadgen(options);
+  try {
+    return await play(scenario, options, results, started);
+  } finally {
+    if (pausedLoadgen !== undefined) await pausedLoadgen();
+  }
+}
+
+/** Sets the load generator's rate to 0 and returns how to restore it (undefined when unreachable). */
+async function pauseLoadgen(options: GamedayOptions): Promise<(() => Promise<void>) | undefined> {
+  if (options.loadgen === undefined) return undefined;
+  try {
+    const current = (await (await fetch(`${options.loadgen}/control`, { signal: AbortSignal.timeout(2_000) })).json()) as { journeysPerSecond?: number };
+    const rate = current.journeysPerSecond ?? 0;
+    if (rate === 0) return undefined;
+    const put = (journeysPerSecond: number) =>
+      fetch(`${options.loadgen}/control`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ journeysPerSecond }) }).then((r) => r.arrayBuffer());
+    await put(0);
+    options.report(`  (load generator paused, was ${String(rate)} journeys/s: the invariants count only this run's checkouts)`);
+    // let its last journeys finish and be scraped before the baseline is read
+    await sleep(12_000);
+    return async () => {
+      await put(rate);
+    };
+  } catch {
+    options.report('  (load generator not reachable: stop other traffic, or the invariants will count it too)');
+    return undefined;
+  }
+}
+
+async function play(scenario: Scenario, options: GamedayOptions, results: CheckResult[], startedAt: number): Promise<CheckResult[]> {
+  const { report } = options;
+  let started = startedAt;
   const elapsed = () => (Date.now() - started) / 1_000;
   const auth = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
-  report(`▶ ${scenario.name}: ${scenario.description}`);
 
+  started = Date.now();
   const before = {
     sent: await total(options.prometheus, 'kit_notifications_messages_total{result="sent"}'),
     succeeded: await total(options.prometheus, 'kit_payments_charges_total{result="succeeded"}'),
@@ -148,9 +184,12 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     }),
   );
 
-  // the expectations, each polled until it holds or its window closes
+  // the expectations, each polled from `after` (default: 10 s after the first fault, so what a
+  // previous run left in the rate windows cannot pass it) until it holds or its window closes
+  const firstFault = Math.min(...scenario.faults.map((f) => f.at), scenario.load.seconds);
   const expectationsDone = Promise.all(
     scenario.expect.map(async (expectation) => {
+      await sleep(Math.max(0, (expectation.after ?? firstFault + 10) * 1_000 - (Date.now() - started)));
       for (;;) {
         let holds = false;
         let detail: string;
@@ -241,7 +280,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return i >= 0 ? (rest[i + 1] ?? fallback) : fallback;
   };
   if (which === undefined || which === 'list' || which === 'help') {
-    process.stdout.write(`usage: npm run gameday -- <scenario>|all [--gateway URL] [--prometheus URL]\n\n${scenarios.map((s) => `  ${s.name.padEnd(36)}${s.description}`).join('\n')}\n`);
+    process.stdout.write(`usage: npm run gameday -- <scenario>|all [--gateway URL] [--prometheus URL] [--loadgen URL]\n\n${scenarios.map((s) => `  ${s.name.padEnd(36)}${s.description}`).join('\n')}\n`);
     return which === undefined ? 2 : 0;
   }
   const token = tokenFromEnv(process.env, process.cwd());
@@ -257,6 +296,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const options: GamedayOptions = {
     gateway: flag('gateway', process.env.KIT_GATEWAY_URL ?? 'http://localhost:8080'),
     prometheus: flag('prometheus', process.env.KIT_PROMETHEUS_URL ?? 'http://localhost:9090'),
+    loadgen: flag('loadgen', process.env.KIT_LOADGEN_URL ?? 'http://localhost:8089'),
     token,
     report: (line) => process.stdout.write(`${line}\n`),
   };
