@@ -269,3 +269,9 @@ export function withDatabaseChaos<C extends { query: (...args: never[]) => Promi
   client.query = slowed;
   return client;
 }
+
+/** Waits out the process's "database" fault before a store call that has no `query` to wrap (Redis). */
+export async function databaseDelay(): Promise<void> {
+  const ms = processChaos?.databaseDelayMs() ?? 0;
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -8,7 +8,7 @@ export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';
 export type { ApplyResult, RuntimeConfig } from './runtime-config';
-export { FAULT_TYPES, createChaos, currentChaos, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
+export { FAULT_TYPES, createChaos, currentChaos, databaseDelay, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
 export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEffect } from './chaos';
 export { bearerMatches, chaosMiddleware, chaosRouter } from './chaos-http';
 export { DEFAULT_LOAD_LIMITS, createLoadGuard } from './load';

@@ -1,6 +1,6 @@
 /**
  * Game days against the native stack with real Prometheus (its rules and alerts loaded), PostgreSQL,
- * Redis and RabbitMQ: four scenarios of chaos/scenarios run with `runScenario`, the same code as
+ * Redis and RabbitMQ: five scenarios of chaos/scenarios run with `runScenario`, the same code as
  * `npm run gameday`, and every expectation and invariant must hold.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ const BASE_PORT = 48_080;
 const PROMETHEUS_PORT = 49_090;
 const TOKEN = 'gameday-chaos-token-0123456789';
 const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
-const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows'];
+const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows', 'rabbitmq-down-outbox-holds'];
 
 let stack: RunningStack;
 let prometheus: RunningPrometheus;

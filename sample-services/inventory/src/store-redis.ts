@@ -4,6 +4,7 @@
  * sell exactly what is there. (Stock keys are derived inside the scripts, which suits a single Redis
  * node, not Redis Cluster.)
  */
+import { databaseDelay } from '@kit/service';
 import { Redis } from 'ioredis';
 import { mergeItems, seedStock, type InventoryStore, type Reservation, type ReservationItem, type ReservationStatus } from './store';
 
@@ -71,6 +72,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Inve
       await redis.set(stockKey(productId), quantity);
     },
     async reserve(id, requested) {
+      // the slow-database chaos fault delays the Redis calls that change stock
+      await databaseDelay();
       const items = mergeItems(requested);
       const reply = (await redis.eval(
         RESERVE,
@@ -87,6 +90,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Inve
       return { ok: true, reservation: toReservation(id, String(reply[1]), String(reply[2])), replayed: reply[3] === 1 };
     },
     async end(id, to) {
+      await databaseDelay();
       const reply = (await redis.eval(END, 1, reservationKey(id), to, `${prefix}stock:`)) as ScriptReply;
       if (reply[0] === 0) return { ok: false, reason: 'unknown' };
       if (reply[0] === 2) return { ok: false, reason: 'conflict', status: String(reply[2]) as ReservationStatus };

@@ -3,6 +3,7 @@
  * publisher confirms (an event counts as published only once the broker has it); without it, they
  * are kept in memory so the service still runs alone.
  */
+import { currentChaos } from '@kit/service';
 import { context, propagation } from '@opentelemetry/api';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { OutboxEvent } from './domain';
@@ -50,6 +51,8 @@ export function createAmqpPublisher(url: string): EventPublisher {
   };
   return {
     async publish(event) {
+      // a chaos partition from the broker ("dependency" fault, target rabbitmq): as if it were down
+      if (currentChaos()?.dependencyFault('rabbitmq') !== undefined) throw new Error('chaos: the broker is unreachable');
       const { channel } = await connect();
       // publish inside the checkout's trace, so the producer span (and the consumer after it) join it
       const origin = propagation.extract(context.active(), event.headers);
