@@ -52,7 +52,8 @@ environment: KIT_GATEWAY_URL (default http://localhost:8080), CHAOS_TOKEN (or CH
 example: npm run chaos -- inject payments latency --ms 800 --ttl 2m
 `;
 
-function tokenFrom(io: CliIo): string | undefined {
+/** $CHAOS_TOKEN, else CHAOS_TOKEN in the .env file of the current folder. */
+export function tokenFrom(io: Pick<CliIo, 'env' | 'cwd'>): string | undefined {
   const fromEnv = io.env.CHAOS_TOKEN;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const file = path.join(io.cwd, '.env');

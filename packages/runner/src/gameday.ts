@@ -10,11 +10,12 @@
  * The token is $CHAOS_TOKEN (or CHAOS_TOKEN in ./.env). Exits non-zero on any miss.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { tokenFrom } from './chaos-cli';
 
 const seconds = z.number().min(0).max(3_600);
 export const scenarioSchema = z.strictObject({
@@ -264,13 +265,6 @@ async function play(scenario: Scenario, options: GamedayOptions, results: CheckR
   return results;
 }
 
-function tokenFromEnv(env: Record<string, string | undefined>, cwd: string): string | undefined {
-  if (env.CHAOS_TOKEN !== undefined && env.CHAOS_TOKEN !== '') return env.CHAOS_TOKEN;
-  const file = path.join(cwd, '.env');
-  if (!existsSync(file)) return undefined;
-  return readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('CHAOS_TOKEN='))?.slice('CHAOS_TOKEN='.length).trim() || undefined;
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const folder = path.resolve(__dirname, '..', '..', '..', 'chaos', 'scenarios');
   const scenarios = loadScenarios(folder);
@@ -283,7 +277,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`usage: npm run gameday -- <scenario>|all [--gateway URL] [--prometheus URL] [--loadgen URL]\n\n${scenarios.map((s) => `  ${s.name.padEnd(36)}${s.description}`).join('\n')}\n`);
     return which === undefined ? 2 : 0;
   }
-  const token = tokenFromEnv(process.env, process.cwd());
+  const token = tokenFrom({ env: process.env, cwd: process.cwd() });
   if (token === undefined) {
     process.stderr.write('gameday: set CHAOS_TOKEN (and enable chaos in the stack)\n');
     return 2;
