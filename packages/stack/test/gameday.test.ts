@@ -9,8 +9,9 @@ import { loadScenarios, runScenario, startStack, SERVICES, type RunningStack, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompose, nativePrometheusConfig, repoPath, startPrometheus, type RunningPrometheus } from '../src/index';
 
-const BASE_PORT = 48_080;
-const PROMETHEUS_PORT = 49_090;
+// below 32768, outside the kernel's ephemeral range, so no outgoing connection can hold one of these ports
+const BASE_PORT = 22_080;
+const PROMETHEUS_PORT = 22_190;
 const TOKEN = 'gameday-chaos-token-0123456789';
 const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
 const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows', 'rabbitmq-down-outbox-holds'];

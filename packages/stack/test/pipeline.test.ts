@@ -25,10 +25,11 @@ import {
   type RunningPrometheus,
 } from '../src/index';
 
-const BASE_PORT = 38_080;
+// below 32768, outside the kernel's ephemeral range, so no outgoing connection can hold one of these ports
+const BASE_PORT = 21_080;
 const CHAOS_TOKEN = 'pipeline-chaos-token-0123456789';
-const PROMETHEUS_PORT = 39_090;
-const ALERTMANAGER_PORT = 39_093;
+const PROMETHEUS_PORT = 21_190;
+const ALERTMANAGER_PORT = 21_193;
 const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
 
 let tempo: OtlpReceiver;
