@@ -48,15 +48,35 @@ function links(spec: PanelSpec): dashboard.DashboardLinkBuilder[] {
   return (spec.links ?? []).map((link) => new dashboard.DashboardLinkBuilder(link.title).url(link.url));
 }
 
-const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
-
-export function timeSeries(spec: PanelSpec & { targets: readonly prometheus.DataqueryBuilder[]; stack?: boolean; min?: number; max?: number; bars?: boolean }): timeseries.PanelBuilder {
-  const panel = new timeseries.PanelBuilder()
+/** What every panel type shares: title, description, datasource variable, and its place on the grid. */
+interface Framed<T> {
+  title(title: string): T;
+  description(description: string): T;
+  datasource(ref: { type: string; uid: string }): T;
+  span(width: number): T;
+  height(height: number): T;
+}
+function frame<T extends Framed<T>>(panel: T, spec: PanelSpec, datasource: { type: string; uid: string }, size: readonly [number, number]): T {
+  return panel
     .title(spec.title)
     .description(spec.description)
-    .datasource(DS.prometheus)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+    .datasource(datasource)
+    .span(spec.width ?? size[0])
+    .height(spec.height ?? size[1]);
+}
+
+const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
+
+interface GraphSpec extends PanelSpec {
+  readonly stack?: boolean;
+  readonly bars?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** A time-series graph in the house style, on the given datasource; the caller adds its queries. */
+function graph(spec: GraphSpec, datasource: { type: string; uid: string }): timeseries.PanelBuilder {
+  const panel = frame(new timeseries.PanelBuilder(), spec, datasource, [12, 8])
     .unit(spec.unit ?? 'short')
     .legend(legend())
     .fillOpacity(spec.stack === true ? 40 : 10)
@@ -67,17 +87,16 @@ export function timeSeries(spec: PanelSpec & { targets: readonly prometheus.Data
   if (spec.stack === true) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (spec.min !== undefined) panel.min(spec.min);
   if (spec.max !== undefined) panel.max(spec.max);
-  return withTargets(panel, spec.targets);
+  return panel;
+}
+
+export function timeSeries(spec: GraphSpec & { targets: readonly prometheus.DataqueryBuilder[] }): timeseries.PanelBuilder {
+  return withTargets(graph(spec, DS.prometheus), spec.targets);
 }
 
 /** A single number with a threshold colour: steps are [from value, colour], the first from -infinity. */
 export function statPanel(spec: PanelSpec & { targets: readonly prometheus.DataqueryBuilder[]; steps: readonly [number | null, string][]; decimals?: number }): stat.PanelBuilder {
-  const panel = new stat.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.prometheus)
-    .span(spec.width ?? 6)
-    .height(spec.height ?? 6)
+  const panel = frame(new stat.PanelBuilder(), spec, DS.prometheus, [6, 6])
     .unit(spec.unit ?? 'short')
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area)
@@ -90,12 +109,7 @@ export function statPanel(spec: PanelSpec & { targets: readonly prometheus.Dataq
 
 /** A latency heatmap from a Prometheus histogram, with exemplars (click one to open its trace). */
 export function latencyHeatmap(spec: PanelSpec & { expr: string }): heatmap.PanelBuilder {
-  const panel = new heatmap.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.prometheus)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  const panel = frame(new heatmap.PanelBuilder(), spec, DS.prometheus, [12, 8])
     .calculate(false)
     .yAxis(new heatmap.YAxisConfigBuilder().unit('s'))
     .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').exponent(0.5).steps(64))
@@ -108,12 +122,7 @@ export function latencyHeatmap(spec: PanelSpec & { expr: string }): heatmap.Pane
 export function stateTimeline(spec: PanelSpec & { targets: readonly prometheus.DataqueryBuilder[]; states: readonly [number, string, string][] }): statetimeline.PanelBuilder {
   const options: Record<string, { text: string; color: string; index: number }> = {};
   spec.states.forEach(([value, text, color], index) => (options[String(value)] = { text, color, index }));
-  const panel = new statetimeline.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.prometheus)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  const panel = frame(new statetimeline.PanelBuilder(), spec, DS.prometheus, [12, 8])
     .mappings([{ type: dashboard.MappingType.ValueToText, options }])
     .showValue(common.VisibilityMode.Never)
     .legend(legend());
@@ -122,24 +131,14 @@ export function stateTimeline(spec: PanelSpec & { targets: readonly prometheus.D
 
 /** A table of instant values, e.g. the alerts that are pending or firing. */
 export function instantTable(spec: PanelSpec & { targets: readonly prometheus.DataqueryBuilder[] }): table.PanelBuilder {
-  const panel = new table.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.prometheus)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  const panel = frame(new table.PanelBuilder(), spec, DS.prometheus, [12, 8])
     .dataLinks(links(spec));
   return withTargets(panel, spec.targets);
 }
 
 /** Log lines from Loki; the trace_id structured metadata links each line to its trace. */
 export function logsPanel(spec: PanelSpec & { expr: string }): logs.PanelBuilder {
-  return new logs.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.loki)
-    .span(spec.width ?? 24)
-    .height(spec.height ?? 10)
+  return frame(new logs.PanelBuilder(), spec, DS.loki, [24, 10])
     .showTime(true)
     .wrapLogMessage(true)
     .enableLogDetails(true)
@@ -148,19 +147,8 @@ export function logsPanel(spec: PanelSpec & { expr: string }): logs.PanelBuilder
 }
 
 /** A LogQL metric query over time (log volume, error rate from logs). */
-export function logMetrics(spec: PanelSpec & { exprs: readonly [string, string][]; stack?: boolean; bars?: boolean }): timeseries.PanelBuilder {
-  const panel = new timeseries.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.loki)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
-    .unit(spec.unit ?? 'short')
-    .legend(legend())
-    .fillOpacity(spec.stack === true ? 40 : 10)
-    .showPoints(common.VisibilityMode.Never);
-  if (spec.stack === true) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-  if (spec.bars === true) panel.drawStyle(common.GraphDrawStyle.Bars);
+export function logMetrics(spec: GraphSpec & { exprs: readonly [string, string][] }): timeseries.PanelBuilder {
+  const panel = graph(spec, DS.loki);
   spec.exprs.forEach(([expr, legendFormat], i) =>
     panel.withTarget(new loki.DataqueryBuilder().datasource(DS.loki).expr(expr).legendFormat(legendFormat).refId(REF_IDS[i] ?? 'Z').range(true)),
   );
@@ -169,34 +157,19 @@ export function logMetrics(spec: PanelSpec & { exprs: readonly [string, string][
 
 /** A LogQL instant query shown as a table (top messages). */
 export function logTable(spec: PanelSpec & { expr: string }): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.loki)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  return frame(new table.PanelBuilder(), spec, DS.loki, [12, 8])
     .withTarget(new loki.DataqueryBuilder().datasource(DS.loki).expr(spec.expr).refId('A').instant(true));
 }
 
 /** Traces from Tempo matching a TraceQL query, as a table (click a trace id to open it). */
 export function traceTable(spec: PanelSpec & { traceql: string; limit?: number }): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.tempo)
-    .span(spec.width ?? 24)
-    .height(spec.height ?? 8)
+  return frame(new table.PanelBuilder(), spec, DS.tempo, [24, 8])
     .withTarget(new tempo.DataqueryBuilder().datasource(DS.tempo).queryType('traceql').query(spec.traceql).limit(spec.limit ?? 20).refId('A'));
 }
 
 /** The service map Tempo draws from the Collector's service-graph metrics in Prometheus. */
 export function serviceMap(spec: PanelSpec): nodegraph.PanelBuilder {
-  return new nodegraph.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DS.tempo)
-    .span(spec.width ?? 24)
-    .height(spec.height ?? 12)
+  return frame(new nodegraph.PanelBuilder(), spec, DS.tempo, [24, 12])
     .withTarget(new tempo.DataqueryBuilder().datasource(DS.tempo).queryType('serviceMap').refId('A'));
 }
 

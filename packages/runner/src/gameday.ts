@@ -96,13 +96,10 @@ interface Checkout {
 
 /** Runs one scenario against a running stack; returns every check with its outcome. */
 export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<CheckResult[]> {
-  const { report } = options;
-  const results: CheckResult[] = [];
-  const started = Date.now();
-  report(`▶ ${scenario.name}: ${scenario.description}`);
+  options.report(`▶ ${scenario.name}: ${scenario.description}`);
   const pausedLoadgen = await pauseLoadgen(options);
   try {
-    return await play(scenario, options, results, started);
+    return await play(scenario, options);
   } finally {
     if (pausedLoadgen !== undefined) await pausedLoadgen();
   }
@@ -130,13 +127,13 @@ async function pauseLoadgen(options: GamedayOptions): Promise<(() => Promise<voi
   }
 }
 
-async function play(scenario: Scenario, options: GamedayOptions, results: CheckResult[], startedAt: number): Promise<CheckResult[]> {
+async function play(scenario: Scenario, options: GamedayOptions): Promise<CheckResult[]> {
   const { report } = options;
-  let started = startedAt;
+  const results: CheckResult[] = [];
+  const started = Date.now();
   const elapsed = () => (Date.now() - started) / 1_000;
   const auth = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
 
-  started = Date.now();
   const before = {
     sent: await total(options.prometheus, 'kit_notifications_messages_total{result="sent"}'),
     succeeded: await total(options.prometheus, 'kit_payments_charges_total{result="succeeded"}'),

@@ -1,5 +1,5 @@
 /** @kit/runner: the native stack for tests, benchmarks and `npm run dev`. */
-export { SERVICES, startStack } from './stack';
+export { SERVICES, servicePort, startStack } from './stack';
 export type { RunningStack, ServiceName, StackOptions } from './stack';
 export { attribute, startOtlpReceiver } from './otlp-receiver';
 export type { OtlpAttribute, OtlpReceiver, ReceivedLog, ReceivedRequest, ReceivedSpan } from './otlp-receiver';

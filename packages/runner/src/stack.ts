@@ -14,6 +14,11 @@ export type ServiceName = (typeof SERVICES)[number];
 
 const OFFSETS: Record<ServiceName, number> = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 };
 
+/** The loopback port a service of a stack started at `basePort` listens on. */
+export function servicePort(basePort: number, service: ServiceName): number {
+  return basePort + OFFSETS[service];
+}
+
 export interface StackOptions {
   /** Gateway port; the others follow it (catalog +1, orders +2, inventory +3, payments +4, notifications +5, loadgen +9). */
   readonly basePort?: number;
@@ -49,7 +54,7 @@ interface Managed {
 }
 
 function serviceEnv(name: ServiceName, options: Required<Pick<StackOptions, 'basePort' | 'otlpEndpoint' | 'otlpProtocol' | 'postgresUrl' | 'redisUrl' | 'amqpUrl' | 'databases'>>) {
-  const port = (service: ServiceName) => options.basePort + OFFSETS[service];
+  const port = (service: ServiceName) => servicePort(options.basePort, service);
   const url = (service: ServiceName) => `http://127.0.0.1:${port(service)}`;
   const common: Record<string, string> = {
     PORT: String(port(name)),
@@ -140,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
   process.once('exit', killAll);
 
-  const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${settings.basePort + OFFSETS[name]}`])) as Record<ServiceName, string>;
+  const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${String(servicePort(settings.basePort, name))}`])) as Record<ServiceName, string>;
   const stop = async () => {
     stopping = true;
     // the traffic source and the entry point first, so no new work arrives; then everything else

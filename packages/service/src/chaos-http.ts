@@ -3,10 +3,10 @@
  * (GET/POST/DELETE /chaos/faults). The routes exist only when the service enables chaos, and every
  * call must carry `Authorization: Bearer <token>`, compared in constant time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError, NotFoundError } from '@kit/telemetry';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Chaos } from './chaos';
+import { bearerMatches } from './secret';
 
 /** Applies latency, error, exception and hang faults to the requests they match. */
 export function chaosMiddleware(chaos: Chaos): RequestHandler {
@@ -32,14 +32,6 @@ export function chaosMiddleware(chaos: Chaos): RequestHandler {
     if (effect.delayMs > 0) setTimeout(act, effect.delayMs);
     else act();
   };
-}
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** True when the Authorization header carries the token (constant-time comparison). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
-  return timingSafeEqual(digest(presented), digest(token));
 }
 
 export function chaosRouter(chaos: Chaos, token: string): Router {

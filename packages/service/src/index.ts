@@ -10,6 +10,7 @@ export { createRuntimeConfig } from './runtime-config';
 export type { ApplyResult, RuntimeConfig } from './runtime-config';
 export { FAULT_TYPES, createChaos, currentChaos, databaseDelay, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
 export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEffect } from './chaos';
-export { bearerMatches, chaosMiddleware, chaosRouter } from './chaos-http';
+export { chaosMiddleware, chaosRouter } from './chaos-http';
+export { bearerMatches, sameSecret } from './secret';
 export { DEFAULT_LOAD_LIMITS, createLoadGuard } from './load';
 export type { LoadGuard, LoadLimits } from './load';

@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError, LABEL_RESULT, METRIC_CONFIG_RELOADS, METRIC_CONFIG_VERSION, serviceCounter, serviceGauge, type Logger } from '@kit/telemetry';
 import { Router } from 'express';
 import type { z } from 'zod';
+import { sameSecret } from './secret';
 
 export type ApplyResult<T> = { readonly ok: true; readonly config: T; readonly version: number } | { readonly ok: false; readonly problems: string[] };
 
@@ -84,11 +84,9 @@ export function createRuntimeConfig<S extends z.ZodObject>(options: {
       return () => unwatchFile(file);
     },
     router(adminToken) {
-      const expected = createHash('sha256').update(adminToken).digest();
       const router = Router();
       router.use('/admin/config', (req, _res, next) => {
-        const given = createHash('sha256').update(req.get('x-admin-token') ?? '').digest();
-        if (!timingSafeEqual(given, expected)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
+        if (!sameSecret(req.get('x-admin-token'), adminToken)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
         next();
       });
       router.get('/admin/config', (_req, res) => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { SERVICES, startStack } from '@kit/runner';
 import { loadCompose } from './compose';
 import { repoPath } from './paths';
-import { nativePrometheusConfig, startAlertmanager, startPrometheus } from './prometheus';
+import { loopbackTargets, nativePrometheusConfig, startAlertmanager, startPrometheus } from './prometheus';
 
 async function main(): Promise<void> {
   // Ctrl-C while starting: exit at once; the runner's exit hook stops whatever already started
@@ -23,11 +23,14 @@ async function main(): Promise<void> {
   if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
   const width = Math.max(...SERVICES.map((s) => s.length));
   const basePort = Number(process.env.KIT_BASE_PORT ?? 8080);
-  const offsets = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
   const prometheusPort = Number(process.env.KIT_PROMETHEUS_PORT ?? 9090);
   const alertmanagerPort = Number(process.env.KIT_ALERTMANAGER_PORT ?? 9093);
-  const targets: Record<string, string> = { 'localhost:9090': `127.0.0.1:${String(prometheusPort)}`, 'alertmanager:9093': `127.0.0.1:${String(alertmanagerPort)}`, 'otel-collector:8888': '127.0.0.1:8888', 'otel-collector:8889': '127.0.0.1:8889' };
-  for (const [name, offset] of Object.entries(offsets)) targets[`${name}:8080`] = `127.0.0.1:${String(basePort + offset)}`;
+  const targets = loopbackTargets(basePort, {
+    'localhost:9090': `127.0.0.1:${String(prometheusPort)}`,
+    'alertmanager:9093': `127.0.0.1:${String(alertmanagerPort)}`,
+    'otel-collector:8888': '127.0.0.1:8888',
+    'otel-collector:8889': '127.0.0.1:8889',
+  });
   const alertmanager = await startAlertmanager({ port: alertmanagerPort });
   const prometheus = await startPrometheus({
     config: nativePrometheusConfig(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8'), targets).yaml,

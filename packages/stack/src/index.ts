@@ -4,7 +4,7 @@ export { startEngine } from './process';
 export type { EngineProcess, EngineSpec } from './process';
 export { COLLECTOR_PORTS, collectorBinary, startCollector } from './collector';
 export type { CollectorOptions } from './collector';
-export { nativePrometheusConfig, startAlertmanager, startPrometheus } from './prometheus';
+export { loopbackTargets, nativePrometheusConfig, startAlertmanager, startPrometheus } from './prometheus';
 export type { DerivedConfig, NativeTargets, RunningPrometheus } from './prometheus';
 export { footprintTable, interpolatedVariables, loadCompose, memoryBytes, readEnvFile } from './compose';
 export type { ComposeProject, ComposeService } from './compose';

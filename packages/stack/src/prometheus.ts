@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SERVICES, servicePort } from '@kit/runner';
 import { parse, stringify } from 'yaml';
 import { startEngine, type EngineProcess } from './process';
 import { repoPath } from './paths';
@@ -37,6 +38,13 @@ interface PrometheusConfig {
 export interface NativeTargets {
   /** compose "host:port" (or DNS name:port) → loopback "127.0.0.1:port" */
   readonly [composeAddress: string]: string;
+}
+
+/** Compose address → loopback address of every kit service of a native stack, plus any extra ones. */
+export function loopbackTargets(basePort: number, extra: NativeTargets = {}): NativeTargets {
+  const targets: Record<string, string> = { ...extra };
+  for (const service of SERVICES) targets[`${service}:8080`] = `127.0.0.1:${String(servicePort(basePort, service))}`;
+  return targets;
 }
 
 export interface DerivedConfig {

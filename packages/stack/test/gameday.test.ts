@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadScenarios, runScenario, startStack, SERVICES, type RunningStack, type Scenario } from '@kit/runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCompose, nativePrometheusConfig, repoPath, startPrometheus, type RunningPrometheus } from '../src/index';
+import { loadCompose, loopbackTargets, nativePrometheusConfig, repoPath, startPrometheus, type RunningPrometheus } from '../src/index';
 
 // below 32768, outside the kernel's ephemeral range, so no outgoing connection can hold one of these ports
 const BASE_PORT = 22_080;
 const PROMETHEUS_PORT = 22_190;
 const TOKEN = 'gameday-chaos-token-0123456789';
-const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
 const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows', 'rabbitmq-down-outbox-holds'];
 
 let stack: RunningStack;
@@ -23,8 +22,7 @@ const scenarios = new Map<string, Scenario>(loadScenarios(repoPath('chaos', 'sce
 beforeAll(async () => {
   const flush = spawnSync('redis-cli', ['-h', '127.0.0.1', '-n', '5', 'flushdb'], { encoding: 'utf8' });
   if (flush.status !== 0) throw new Error(`redis-cli failed (is Redis running? scripts/engines.sh starts it): ${flush.stderr}`);
-  const targets: Record<string, string> = { 'localhost:9090': `127.0.0.1:${String(PROMETHEUS_PORT)}` };
-  for (const [name, offset] of Object.entries(OFFSETS)) targets[`${name}:8080`] = `127.0.0.1:${String(BASE_PORT + offset)}`;
+  const targets = loopbackTargets(BASE_PORT, { 'localhost:9090': `127.0.0.1:${String(PROMETHEUS_PORT)}` });
   const compose = loadCompose();
   prometheus = await startPrometheus({
     config: nativePrometheusConfig(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8'), targets).yaml,

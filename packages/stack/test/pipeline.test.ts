@@ -15,6 +15,7 @@ import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, 
 import {
   COLLECTOR_PORTS,
   loadCompose,
+  loopbackTargets,
   memoryBytes,
   nativePrometheusConfig,
   repoPath,
@@ -30,7 +31,6 @@ const BASE_PORT = 21_080;
 const CHAOS_TOKEN = 'pipeline-chaos-token-0123456789';
 const PROMETHEUS_PORT = 21_190;
 const ALERTMANAGER_PORT = 21_193;
-const OFFSETS = { gateway: 0, catalog: 1, orders: 2, inventory: 3, payments: 4, notifications: 5, loadgen: 9 } as const;
 
 let tempo: OtlpReceiver;
 let loki: OtlpReceiver;
@@ -55,13 +55,12 @@ beforeAll(async () => {
   alertmanager = await startAlertmanager({ port: ALERTMANAGER_PORT });
 
   const compose = loadCompose();
-  const targets: Record<string, string> = {
+  const targets = loopbackTargets(BASE_PORT, {
     'otel-collector:8888': `127.0.0.1:${String(COLLECTOR_PORTS.internalMetrics)}`,
     'otel-collector:8889': `127.0.0.1:${String(COLLECTOR_PORTS.exportedMetrics)}`,
     'localhost:9090': `127.0.0.1:${String(PROMETHEUS_PORT)}`,
     'alertmanager:9093': `127.0.0.1:${String(ALERTMANAGER_PORT)}`,
-  };
-  for (const [name, offset] of Object.entries(OFFSETS)) targets[`${name}:8080`] = `127.0.0.1:${String(BASE_PORT + offset)}`;
+  });
   const derived = nativePrometheusConfig(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8'), targets);
   droppedJobs = derived.droppedJobs;
   prometheus = await startPrometheus({ config: derived.yaml, port: PROMETHEUS_PORT, composeFlags: compose.services.prometheus?.command ?? [] });

@@ -3,8 +3,8 @@
  * limit, the chaos API and the gateway's own faults (when enabled), then routes to the services, the
  * aggregated health, and admin routes behind a token.
  */
-import { randomUUID, createHash, timingSafeEqual } from 'node:crypto';
-import { chaosMiddleware, createLoadGuard, type HttpDependency, type ServiceChaos } from '@kit/service';
+import { randomUUID } from 'node:crypto';
+import { bearerMatches, chaosMiddleware, createLoadGuard, type HttpDependency, type ServiceChaos } from '@kit/service';
 import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import cors from 'cors';
@@ -52,11 +52,8 @@ function requestId(): RequestHandler {
 }
 
 function adminOnly(token: string): RequestHandler {
-  const expected = createHash('sha256').update(token).digest();
   return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const given = createHash('sha256').update(header.startsWith('Bearer ') ? header.slice(7) : '').digest();
-    if (!timingSafeEqual(given, expected)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
+    if (!bearerMatches(req.get('authorization'), token)) throw new AppError(401, 'unauthorized', 'admin token missing or wrong');
     req.headers['x-admin-token'] = token;
     next();
   };

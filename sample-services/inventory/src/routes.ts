@@ -2,7 +2,6 @@
  * The inventory's HTTP routes: stock lookups, reservations (create, read, release, commit) and an
  * admin route to set stock, enabled only when an admin token is configured.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   AppError,
   ConflictError,
@@ -13,6 +12,7 @@ import {
   serviceCounter,
   type Logger,
 } from '@kit/telemetry';
+import { sameSecret } from '@kit/service';
 import { trace } from '@opentelemetry/api';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
@@ -39,11 +39,6 @@ const reserveBody = z
   })
   .strict();
 const stockBody = z.object({ available: z.number().int().min(0).max(1_000_000) }).strict();
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 function requireAdmin(token: string): RequestHandler {
   return (req, _res, next) => {
