@@ -13,6 +13,8 @@ ENGINES=(
   "redis|redis-server|redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no|redis-cli -h 127.0.0.1 -p 6379 ping|"
   "rabbitmq|rabbitmq-server|rabbitmq-server -detached|rabbitmq-diagnostics -q check_port_connectivity|scripts/rabbitmq-setup.sh"
   "prometheus|prometheus prometheus-alertmanager|:|promtool --version && amtool --version && prometheus-alertmanager --version|"
+  # the storefront's browser test drives Debian's Chromium through playwright-core (never a downloaded browser)
+  "chromium|chromium fonts-liberation|:|chromium --version|"
 )
 
 field() { cut -d'|' -f"$2" <<<"$1"; }

@@ -4,6 +4,7 @@
  * call must carry `Authorization: Bearer <token>`, compared in constant time.
  */
 import { AppError, NotFoundError } from '@kit/telemetry';
+import { circuitStates } from './dependency';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Chaos } from './chaos';
 import { bearerMatches } from './secret';
@@ -40,7 +41,8 @@ export function chaosRouter(chaos: Chaos, token: string): Router {
     next(bearerMatches(req.headers.authorization, token) ? undefined : new AppError(401, 'unauthorized', 'chaos routes need "Authorization: Bearer <CHAOS_TOKEN>"'));
   });
   router.get('/chaos/faults', (_req, res) => {
-    res.json({ faults: chaos.list() });
+    // the circuits ride along so one call shows a fault and what it did to this service's calls
+    res.json({ faults: chaos.list(), circuits: circuitStates() });
   });
   router.post('/chaos/faults', express.json({ limit: '8kb' }), (req, res) => {
     res.status(201).json(chaos.inject(req.body));

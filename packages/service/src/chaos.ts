@@ -275,3 +275,12 @@ export async function databaseDelay(): Promise<void> {
   const ms = processChaos?.databaseDelayMs() ?? 0;
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Every fault type with its parameters as JSON Schema (input side: defaults make a field optional),
+ * so a client such as the storefront's chaos console builds its forms from the schema the API
+ * validates with, instead of a copy that drifts.
+ */
+export function faultTypesJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(faultSchema, { io: 'input', unrepresentable: 'any' });
+}

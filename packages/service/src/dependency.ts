@@ -105,6 +105,15 @@ export interface Dependency {
   isolate(): () => void;
 }
 
+/** The process's dependencies by name (the newest per name), so the chaos status can show their circuits. */
+const registry = new Map<string, Dependency>();
+
+/** Each outbound dependency's circuit state right now (`closed`, `half-open`, `open`, `isolated`). */
+export function circuitStates(): Record<string, string> {
+  const states = [...registry].map(([name, dependency]): [string, string] => [name, dependency.state()]);
+  return Object.fromEntries(states.sort((a, b) => a[0].localeCompare(b[0])));
+}
+
 export function createDependency(name: string, logger: Logger, settings: DependencySettings = DEFAULT_DEPENDENCY_SETTINGS): Dependency {
   const labels = { [LABEL_DEPENDENCY]: name };
   const stateGauge = serviceGauge(METRIC_CIRCUIT_STATE, 'Circuit state per dependency: 0 closed, 1 half-open, 2 open, 3 isolated.', [LABEL_DEPENDENCY]);
@@ -155,7 +164,7 @@ export function createDependency(name: string, logger: Logger, settings: Depende
     return error;
   }
 
-  return {
+  const dependency: Dependency = {
     name,
     async execute(call, options) {
       try {
@@ -178,4 +187,6 @@ export function createDependency(name: string, logger: Logger, settings: Depende
       return () => handle.dispose();
     },
   };
+  registry.set(name, dependency);
+  return dependency;
 }

@@ -2,13 +2,13 @@
 export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig } from './config';
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
 export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
-export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, createDependency } from './dependency';
+export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, circuitStates, createDependency } from './dependency';
 export type { Dependency, DependencySettings } from './dependency';
 export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';
 export type { ApplyResult, RuntimeConfig } from './runtime-config';
-export { FAULT_TYPES, createChaos, currentChaos, databaseDelay, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
+export { FAULT_TYPES, createChaos, faultTypesJsonSchema, currentChaos, databaseDelay, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';
 export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEffect } from './chaos';
 export { chaosMiddleware, chaosRouter } from './chaos-http';
 export { bearerMatches, sameSecret } from './secret';

@@ -43,10 +43,11 @@ async function main(): Promise<void> {
   const stack = await startStack({
     basePort,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
-    env: Object.fromEntries(SERVICES.map((service) => [service, chaos])),
+    // a Collector you run yourself on localhost gets the storefront's Faro telemetry when FARO_URL says so
+    env: Object.fromEntries(SERVICES.map((service) => [service, { ...chaos, ...(service === 'gateway' && process.env.FARO_URL !== undefined ? { FARO_URL: process.env.FARO_URL } : {}) }])),
     onLine: (service, line) => process.stdout.write(`${service.padEnd(width)} | ${line}\n`),
   });
-  process.stdout.write(`\nthe kit is up:\n${SERVICES.map((s) => `  ${s.padEnd(width)}  ${stack.urls[s]}`).join('\n')}\n  prometheus     ${prometheus.url} (the kit's rules and alerts)\n  alertmanager   ${alertmanager.url}\n\ntry: curl ${stack.urls.gateway}/api/health\nchaos: export CHAOS_TOKEN=${chaosToken} KIT_GATEWAY_URL=${stack.urls.gateway} KIT_PROMETHEUS_URL=${prometheus.url}\n       npm run chaos -- help; npm run gameday -- list\n\n`);
+  process.stdout.write(`\nthe kit is up:\n${SERVICES.map((s) => `  ${s.padEnd(width)}  ${stack.urls[s]}`).join('\n')}\n  prometheus     ${prometheus.url} (the kit's rules and alerts)\n  alertmanager   ${alertmanager.url}\n\nshop:  ${stack.urls.gateway}/  (chaos console: ${stack.urls.gateway}/#/chaos, token below)\ntry: curl ${stack.urls.gateway}/api/health\nchaos: export CHAOS_TOKEN=${chaosToken} KIT_GATEWAY_URL=${stack.urls.gateway} KIT_PROMETHEUS_URL=${prometheus.url}\n       npm run chaos -- help; npm run gameday -- list\n\n`);
   process.removeListener('SIGINT', early);
   process.removeListener('SIGTERM', early);
   const stop = () => {

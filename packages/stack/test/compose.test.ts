@@ -1,7 +1,7 @@
 /**
  * docker-compose.yml, .env and the Dockerfile, checked without a Docker engine: compose-go (the
  * parser Docker Compose v2 uses) validates and resolves the file; the tests then read the resolved
- * project for what the kit promises — pinned images, a memory budget, two published ports, health
+ * project for what the kit promises — pinned images, a memory budget, three published ports (Grafana, gateway, Faro receiver), health
  * checks behind every `service_healthy`, hardened containers, scalable services.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,13 +67,14 @@ describe('docker-compose.yml', () => {
     expect(block).toBe(footprintTable(project));
   });
 
-  it('publishes only Grafana and the gateway, on the address and ports .env sets', () => {
+  it('publishes only Grafana, the gateway and the Faro receiver, on the address and ports .env sets', () => {
     const published = Object.entries(project.services)
       .filter(([, service]) => (service.ports ?? []).length > 0)
       .map(([name, service]) => [name, service.ports?.map((p) => `${p.host_ip ?? ''}:${p.published ?? ''}:${String(p.target)}`)]);
     expect(Object.fromEntries(published)).toEqual({
       gateway: [`${env.get('PUBLISH_ADDRESS') ?? ''}:${env.get('GATEWAY_PORT') ?? ''}:8080`],
       grafana: [`${env.get('PUBLISH_ADDRESS') ?? ''}:${env.get('GRAFANA_PORT') ?? ''}:3000`],
+      'otel-collector': [`${env.get('PUBLISH_ADDRESS') ?? ''}:${env.get('FARO_PORT') ?? ''}:8027`],
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * The gateway app: the kit's single public entry point. Order of concerns: request id, CORS, rate
  * limit, the chaos API and the gateway's own faults (when enabled), then routes to the services, the
- * aggregated health, and admin routes behind a token.
+ * aggregated health, admin routes behind a token, and the browser storefront at `/`.
  */
 import { randomUUID } from 'node:crypto';
 import { bearerMatches, chaosMiddleware, createLoadGuard, type HttpDependency, type ServiceChaos } from '@kit/service';
@@ -12,6 +12,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { chaosApi } from './chaos';
 import { forwardTo } from './proxy';
+import { storefrontRouter, type StorefrontOptions } from './storefront';
 
 export interface Upstreams {
   readonly catalog: HttpDependency;
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   readonly chaos?: ServiceChaos | undefined;
   /** Each service's base URL, for chaos control calls (they bypass the data path's breakers). */
   readonly serviceUrls?: Readonly<Record<string, string>>;
+  /** Serves the browser storefront and its runtime settings at `/`. */
+  readonly storefront?: StorefrontOptions | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -82,7 +85,14 @@ export function createApp(deps: GatewayDeps): Express {
     // the control plane: token-guarded, ahead of the rate limit and of the faults, so neither a
     // flood of shop traffic nor a fault on the gateway stops you from cancelling a fault
     app.use('/api/chaos', express.json({ limit: '8kb' }));
-    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.serviceUrls ?? {} }));
+    app.use(
+      chaosApi({
+        token: deps.chaos.token,
+        own: deps.chaos.faults,
+        services: deps.serviceUrls ?? {},
+        ready: async () => (await deps.lifecycle.readiness()).ready,
+      }),
+    );
   }
   app.use(
     '/api',
@@ -124,6 +134,7 @@ export function createApp(deps: GatewayDeps): Express {
     app.use('/api/admin', adminOnly(deps.adminToken));
     app.put('/api/admin/stock/:productId', forwardTo(upstreams.inventory, (path) => path.replace('/api', '')));
   }
+  if (deps.storefront !== undefined) app.use(storefrontRouter(deps.storefront));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

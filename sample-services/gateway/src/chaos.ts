@@ -5,12 +5,13 @@
  * calls go straight to the service, not through the data path's circuit breakers: a fault that opens
  * a circuit must never stop you from cancelling it.
  *
- *   GET    /api/chaos                          every service's active faults
+ *   GET    /api/chaos                          every service's active faults, circuits and health
+ *   GET    /api/chaos/fault-types              the fault types and their parameters (JSON Schema)
  *   GET    /api/chaos/:service/faults          one service's faults
  *   POST   /api/chaos/:service/faults          inject (body: a fault, e.g. {"type":"latency","ms":800})
  *   DELETE /api/chaos/:service/faults[/:id]    cancel one, or all of that service's
  */
-import { bearerMatches, type Chaos } from '@kit/service';
+import { bearerMatches, circuitStates, faultTypesJsonSchema, type Chaos } from '@kit/service';
 import { AppError, NotFoundError } from '@kit/telemetry';
 import express, { type Router } from 'express';
 
@@ -20,6 +21,16 @@ export interface ChaosApiDeps {
   readonly own: Chaos;
   /** The base URL of each service behind the gateway, by name. */
   readonly services: Readonly<Record<string, string>>;
+  /** The gateway's own readiness (it is answering, but may be draining or failing a check). */
+  readonly ready: () => Promise<boolean>;
+}
+
+type Health = 'ready' | 'not_ready' | 'unreachable';
+interface ServiceStatus {
+  readonly health: Health;
+  readonly faults?: unknown[];
+  readonly circuits?: Record<string, string>;
+  readonly error?: string;
 }
 
 interface ControlAnswer<T> {
@@ -53,23 +64,35 @@ export function chaosApi(deps: ChaosApiDeps): Router {
     return { status: res.status, data: (await res.json().catch(() => ({}))) as T };
   };
 
-  router.get('/api/chaos', async (_req, res) => {
-    const entries = await Promise.all(
-      Object.keys(deps.services).map(async (name) => {
-        try {
-          const answer = await control<{ faults?: unknown[] }>(name, { method: 'GET', path: '/chaos/faults' });
-          const state: { faults: unknown[] } | { error: string } =
-            answer.status === 200 ? { faults: answer.data.faults ?? [] } : { error: `chaos answered ${String(answer.status)} (is CHAOS_ENABLED set there?)` };
-          return [name, state] as const;
-        } catch (error) {
-          const state: { error: string } = { error: error instanceof Error ? error.message : String(error) };
-          return [name, state] as const;
-        }
-      }),
+  const health = async (service: string): Promise<Health> => {
+    try {
+      return (await control(service, { method: 'GET', path: '/readyz' })).status === 200 ? 'ready' : 'not_ready';
+    } catch {
+      return 'unreachable';
+    }
+  };
+
+  const status = async (service: string): Promise<ServiceStatus> => {
+    type Faults = { faults?: unknown[]; circuits?: Record<string, string> };
+    const faults = control<Faults>(service, { method: 'GET', path: '/chaos/faults' }).then(
+      (answer) =>
+        answer.status === 200
+          ? { faults: answer.data.faults ?? [], circuits: answer.data.circuits ?? {} }
+          : { error: `chaos answered ${String(answer.status)} (is CHAOS_ENABLED set there?)` },
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
     );
-    const services: Record<string, { faults: unknown[] } | { error: string }> = { gateway: { faults: deps.own.list() } };
-    for (const [name, state] of entries) services[name] = state;
-    res.json({ services });
+    const [state, rest] = await Promise.all([health(service), faults]);
+    return { health: state, ...rest };
+  };
+
+  router.get('/api/chaos', async (_req, res) => {
+    const entries = await Promise.all(Object.keys(deps.services).map(async (name) => [name, await status(name)] as const));
+    const own: ServiceStatus = { health: (await deps.ready()) ? 'ready' : 'not_ready', faults: deps.own.list(), circuits: circuitStates() };
+    res.json({ services: Object.fromEntries([['gateway', own], ...entries]) });
+  });
+
+  router.get('/api/chaos/fault-types', (_req, res) => {
+    res.json(faultTypesJsonSchema());
   });
 
   router.get('/api/chaos/:service/faults', async (req, res) => {

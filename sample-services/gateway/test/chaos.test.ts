@@ -102,10 +102,24 @@ describe('the chaos API', () => {
     expect(all.body.services.gateway.faults).toHaveLength(1);
     expect(all.body.services.catalog.faults).toEqual([]);
     expect(all.body.services.orders.error).toEqual(expect.any(String));
+    // health and the circuits of each service's outbound calls ride along, for the console
+    expect(all.body.services.catalog.health).toBe('ready');
+    expect(all.body.services.orders.health).toBe('unreachable');
+    expect(all.body.services.gateway).toMatchObject({ health: 'ready', circuits: expect.objectContaining({ catalog: 'closed', payments: 'closed' }) });
 
     await request(gateway).delete('/api/chaos/payments/faults').set(auth).expect(200, { cancelled: 1 });
     await request(gateway).delete('/api/chaos/gateway/faults').set(auth).expect(200, { cancelled: 1 });
     expect(faults.payments?.list()).toEqual([]);
+  });
+
+  it('describes every fault type and its parameters as the JSON Schema it validates with', async () => {
+    const schema = await request(gateway).get('/api/chaos/fault-types').set(auth).expect(200);
+    const types = schema.body.oneOf.map((option: { properties: { type: { const: string } } }) => option.properties.type.const);
+    expect(types).toEqual(['latency', 'error', 'exception', 'hang', 'cpu', 'memory', 'block', 'crash', 'dependency', 'database', 'stall']);
+    const latency = schema.body.oneOf[0];
+    expect(latency.required).toEqual(['type', 'ms']);
+    expect(latency.properties.ttlSeconds).toMatchObject({ default: 300, minimum: 1, maximum: 3600 });
+    await request(gateway).get('/api/chaos/fault-types').expect(401);
   });
 
   it('passes a service’s 400 through, naming the bad field, and 404s an unknown service', async () => {
