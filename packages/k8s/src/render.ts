@@ -28,8 +28,8 @@ const FOLDERS: Record<string, FolderSpec> = {
     },
   },
   [BASE]: { about: 'The kit on Kubernetes: services, load generator, Collector and stores.', bases: [], extra: { namespace: KIT_NAMESPACE } },
-  [HPA]: { about: 'The kit with HPAs on application metrics (needs prometheus-adapter with the values file here).', bases: ['../../base'], extra: { patches: REMOVE_REPLICAS } },
-  [KEDA]: { about: 'The kit with KEDA ScaledObjects on application metrics and queue depth (needs KEDA).', bases: ['../../base'], extra: { patches: REMOVE_REPLICAS } },
+  [HPA]: { about: 'The kit with HPAs on application metrics (needs prometheus-adapter with the values file here).', bases: ['../../base'], extra: { namespace: KIT_NAMESPACE, patches: REMOVE_REPLICAS } },
+  [KEDA]: { about: 'The kit with KEDA ScaledObjects on application metrics and queue depth (needs KEDA).', bases: ['../../base'], extra: { namespace: KIT_NAMESPACE, patches: REMOVE_REPLICAS } },
   [MESH]: {
     about: 'The kit in an Istio mesh: sidecar injection, strict mTLS, resilience and telemetry settings.',
     bases: ['../../base'],
