@@ -15,6 +15,7 @@ COPY packages/service/package.json packages/service/
 COPY packages/runner/package.json packages/runner/
 COPY packages/stack/package.json packages/stack/
 COPY packages/dashboards/package.json packages/dashboards/
+COPY packages/k8s/package.json packages/k8s/
 COPY bench/package.json bench/
 COPY sample-services/gateway/package.json sample-services/gateway/
 COPY sample-services/catalog/package.json sample-services/catalog/

@@ -1,7 +1,7 @@
 /**
- * The repository's small Go programs (scripts/compose-check, scripts/upstream-config-check), built
- * once per source content into the kit's cache folder. Without Go this throws: the checks they back
- * must not be skipped.
+ * The repository's small Go programs (scripts/compose-check, scripts/upstream-config-check,
+ * scripts/kustomize-check), built once per source content into the kit's cache folder. Without Go
+ * this throws: the checks they back must not be skipped.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { repoPath } from './paths';
 
-export function goTool(name: 'compose-check' | 'upstream-config-check'): string {
+export function goTool(name: 'compose-check' | 'upstream-config-check' | 'kustomize-check'): string {
   const source = repoPath('scripts', name);
   const hash = createHash('sha256');
   for (const file of readdirSync(source).filter((f) => /\.go$|^go\.(mod|sum)$/.test(f)).sort()) hash.update(file).update(readFileSync(path.join(source, file)));
