@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack } from '@kit/runner';
+import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack } from '@kit/runner';
 import { COLLECTOR_PORTS, repoPath, startCollector, type EngineProcess } from '@kit/stack';
 
 // below 32768, outside the kernel's ephemeral range
@@ -148,17 +148,22 @@ describe('the storefront in Chromium', () => {
   });
 
   it('sends page loads, web vitals, user actions and session data through the Collector to the log backend', async () => {
+    // what the Frontend dashboard's LogQL relies on: `kind` as a record attribute (Loki structured
+    // metadata, for `| kind="event"`), and logfmt bodies with event_name, type and value_<vital>
+    const records = () => loki.logs.filter((l) => l.service === 'storefront').map((l) => ({ kind: attribute(l.attributes, 'kind'), body: l.body?.stringValue ?? '' }));
+    const has = (kind: string, pattern: RegExp) => records().some((r) => r.kind === kind && pattern.test(r.body));
+
     const page = await context.newPage();
     await open(page, '#/?category=garden');
     await page.locator('.product-card button').first().click();
+    await expect.poll(() => has('event', /event_name=faro\.user\.action\b.*userActionName=add-to-cart/), { timeout: 30_000 }).toBe(true);
     // leaving the page flushes what Faro still holds (web vitals finalise on hide)
     await page.close({ runBeforeUnload: true });
-
-    const storefrontLogs = () => loki.logs.filter((l) => l.service === 'storefront').map((l) => l.body?.stringValue ?? '');
-    await expect.poll(() => storefrontLogs().some((body) => body.includes('kind=measurement')), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => storefrontLogs().some((body) => body.includes('faro.performance.navigation')), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => storefrontLogs().some((body) => body.includes('add-to-cart')), { timeout: 30_000 }).toBe(true);
-    expect(storefrontLogs().join('\n')).toMatch(/session_id=\S+/);
+    await expect.poll(() => has('event', /event_name=faro\.performance\.navigation\b/), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => has('measurement', /type=web-vitals\b.* value_(lcp|fcp|ttfb)=\d/), { timeout: 30_000 }).toBe(true);
+    expect(records().every((r) => /session_id=\w+/.test(r.body))).toBe(true);
+    // the Collector masks card numbers, not the browser's epoch-millisecond timestamps
+    expect(records().some((r) => /event_data_userActionEndTime=\d{13}\b/.test(r.body))).toBe(true);
 
     // the Collector counted the browser's spans under its faro receiver
     const metrics = await (await fetch(`http://127.0.0.1:${String(COLLECTOR_PORTS.internalMetrics)}/metrics`)).text();
@@ -174,7 +179,8 @@ describe('the storefront in Chromium', () => {
     await open(page, `#/products/${refurbished?.id ?? ''}`);
     await expect.poll(() => page.locator('.error-panel').textContent()).toContain('grade');
     const exceptions = () => loki.logs.filter((l) => l.service === 'storefront' && (l.body?.stringValue ?? '').includes('kind=exception'));
-    await expect.poll(() => exceptions().some((l) => (l.body?.stringValue ?? '').includes('TypeError')), { timeout: 30_000 }).toBe(true);
+    // the Frontend dashboard's error panels group by the exception's type
+    await expect.poll(() => exceptions().some((l) => /type=TypeError\b.*grade/.test(l.body?.stringValue ?? '')), { timeout: 30_000 }).toBe(true);
     await page.close();
   });
 
