@@ -109,7 +109,7 @@ export const shop = {
   placeOrder: (order: { customerEmail: string; items: { productId: string; quantity: number }[]; card: { token: string } }, idempotencyKey: string) =>
     call<Order>('/api/orders', json('POST', order, { 'idempotency-key': idempotencyKey })),
   order: (id: string) => call<Order>(`/api/orders/${encodeURIComponent(id)}`),
-  notifications: () => call<{ items: readonly SentEmail[] }>('/api/notifications'),
+  notifications: (orderId: string) => call<{ items: readonly SentEmail[] }>(`/api/notifications?orderId=${encodeURIComponent(orderId)}`),
 };
 
 export function chaosApi(token: string) {

@@ -26,7 +26,7 @@ export const orderView: View = async (root, [id = ''], context) => {
   );
   // the confirmation travels orders → outbox → RabbitMQ → notifications; show when it lands
   for (let attempt = 0; attempt < 20 && !context.signal.aborted; attempt += 1) {
-    const sent = (await shop.notifications().catch(() => ({ items: [] }))).items.find((item) => item.orderId === order.id);
+    const sent = (await shop.notifications(order.id).catch(() => ({ items: [] }))).items[0];
     if (sent !== undefined) {
       email.textContent = `Confirmation e-mail sent to ${sent.to} at ${new Date(sent.sentAt).toLocaleTimeString()}`;
       email.className = 'status ok';
