@@ -10,8 +10,10 @@ import { trace } from '@opentelemetry/api';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { chaosApi } from './chaos';
+import { chaosApi, type ChaosControl } from './chaos';
 import { forwardTo } from './proxy';
+
+export type { ChaosControl, ControlAnswer, ControlRequest } from './chaos';
 
 export interface Upstreams {
   readonly catalog: HttpDependency;
@@ -34,8 +36,11 @@ export interface GatewayDeps {
   readonly adminToken?: string | undefined;
   /** Enables the chaos API (/api/chaos) and the gateway's own faults. */
   readonly chaos?: ServiceChaos | undefined;
-  /** Each service's base URL, for chaos control calls (they bypass the data path's breakers). */
-  readonly serviceUrls?: Readonly<Record<string, string>>;
+  /**
+   * Where chaos control calls go, per service: its base URL, or a function that answers them (the
+   * monolith's in-process modules). They bypass the data path's breakers.
+   */
+  readonly chaosTargets?: Readonly<Record<string, string | ChaosControl>>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -82,7 +87,7 @@ export function createApp(deps: GatewayDeps): Express {
     // the control plane: token-guarded, ahead of the rate limit and of the faults, so neither a
     // flood of shop traffic nor a fault on the gateway stops you from cancelling a fault
     app.use('/api/chaos', express.json({ limit: '8kb' }));
-    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.serviceUrls ?? {} }));
+    app.use(chaosApi({ token: deps.chaos.token, own: deps.chaos.faults, services: deps.chaosTargets ?? {} }));
   }
   app.use(
     '/api',

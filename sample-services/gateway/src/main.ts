@@ -2,26 +2,13 @@
  * The gateway composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, createHttpDependency, exitOnStartFailure, loadConfig, serviceChaos, startServer } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency, exitOnStartFailure, serviceChaos, startServer } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
-import { z } from 'zod';
 import { createApp } from './app';
-
-const schema = z.object({
-  ...baseConfigShape(8080),
-  CATALOG_URL: z.url().default('http://127.0.0.1:8081'),
-  ORDERS_URL: z.url().default('http://127.0.0.1:8082'),
-  INVENTORY_URL: z.url().default('http://127.0.0.1:8083'),
-  NOTIFICATIONS_URL: z.url().default('http://127.0.0.1:8085'),
-  PAYMENTS_URL: z.url().default('http://127.0.0.1:8084').describe('reached only by the chaos API'),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000).describe('per-attempt budget (orders calls others itself)'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
-  CORS_ORIGINS: z.string().default('*').transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-});
+import { loadConfig } from './config';
 
 async function main(): Promise<void> {
-  const config = loadConfig(schema, process.env);
+  const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const settings = { ...DEFAULT_DEPENDENCY_SETTINGS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
   // spread: a service scaled to several replicas behind one name gets calls on all of them
@@ -38,7 +25,7 @@ async function main(): Promise<void> {
         payments: upstream('payments', config.PAYMENTS_URL),
       },
       chaos: serviceChaos('gateway', config, logger),
-      serviceUrls: { catalog: config.CATALOG_URL, orders: config.ORDERS_URL, inventory: config.INVENTORY_URL, payments: config.PAYMENTS_URL, notifications: config.NOTIFICATIONS_URL },
+      chaosTargets: { catalog: config.CATALOG_URL, orders: config.ORDERS_URL, inventory: config.INVENTORY_URL, payments: config.PAYMENTS_URL, notifications: config.NOTIFICATIONS_URL },
       lifecycle,
       logger,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
