@@ -37,3 +37,4 @@ node -e '
 step "benchmark smoke runs (quick mode: proves the harnesses work; figures come from npm run bench / bench:checkout)"
 BENCH_QUICK=1 npm run --silent bench:run
 BENCH_QUICK=1 node bench/dist/checkout.js
+BENCH_QUICK=1 node bench/dist/architectures.js
