@@ -5,9 +5,9 @@
  * interleaved and their order rotated each round. For each mode:
  *
  *   - checkouts at a fixed rate (the checkout benchmark's open model): p50 and p99;
- *   - the highest rate sustained before p99 passes 25 ms: a ramp of fixed rates, each held for a
- *     while; a step passes when every checkout succeeded, the offered rate was achieved and p99 stayed
- *     within 25 ms; the ramp stops at the first step that fails;
+ *   - capacity: a ramp of fixed rates, each held for a while, until a step is no longer served
+ *     (a checkout failed, less than 95 % of the offered rate was achieved, or p99 passed 500 ms).
+ *     Reported: the highest rate whose p99 stayed within 25 ms, and the highest rate served;
  *   - the resident memory of all the shop's processes together (the load generator excluded: it is
  *     the same in both), and how many processes that is;
  *   - the blast radius of a payments fault: catalog browsing (GET /api/catalog/products/:id at a
@@ -45,6 +45,8 @@ const settings = {
 /** The ramp's offered rates, checkouts per second. */
 const RAMP = quick ? [10, 20] : [10, 20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 300];
 const P99_LIMIT_MS = 25;
+/** A step beyond this p99 is overload, not noise: the ramp stops there. */
+const SERVED_P99_MS = 500;
 const MODES: readonly StackMode[] = ['services', 'monolith'];
 const BASE_PORT = 23_280;
 const REDIS_DB = 11;
@@ -55,7 +57,10 @@ interface Step {
   readonly achieved: number;
   readonly p99: number;
   readonly failed: number;
-  readonly passed: boolean;
+  /** Every checkout succeeded, the rate was achieved and p99 stayed under SERVED_P99_MS. */
+  readonly served: boolean;
+  /** Served, and p99 within P99_LIMIT_MS. */
+  readonly fast: boolean;
 }
 
 interface Run {
@@ -133,9 +138,9 @@ async function runOnce(mode: StackMode, sinkEndpoint: string): Promise<Run> {
       const phase = await driveCheckouts(gateway, rate, settings.stepSeconds);
       const achieved = phase.ok / phase.seconds;
       const p99 = p(phase, 99);
-      const passed = failures(phase) === 0 && achieved >= 0.95 * rate && p99 <= P99_LIMIT_MS;
-      steps.push({ rate, achieved, p99, failed: failures(phase), passed });
-      if (!passed) break;
+      const served = failures(phase) === 0 && achieved >= 0.95 * rate && p99 <= SERVED_P99_MS;
+      steps.push({ rate, achieved, p99, failed: failures(phase), served, fast: served && p99 <= P99_LIMIT_MS });
+      if (!served) break;
       // let queues drain between steps
       await sleep(500);
     }
@@ -156,8 +161,8 @@ async function runOnce(mode: StackMode, sinkEndpoint: string): Promise<Run> {
   }
 }
 
-/** The last step of the ramp that passed, or undefined when even the first failed. */
-const sustained = (steps: readonly Step[]) => steps.filter((s) => s.passed).at(-1)?.rate;
+/** The highest rate of the ramp that met `test`, or 0 when none did. */
+const highest = (steps: readonly Step[], test: (step: Step) => boolean) => steps.filter(test).at(-1)?.rate ?? 0;
 
 async function main(): Promise<void> {
   const engines = spawnSync('bash', [path.join(ROOT, 'scripts', 'engines.sh')], { stdio: 'inherit' });
@@ -169,7 +174,7 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? MODES : [...MODES].reverse();
       for (const mode of order) {
         const run = await runOnce(mode, `http://127.0.0.1:${String(sink.port)}`);
-        const ramp = run.steps.map((s) => `${String(s.rate)}${s.passed ? '✓' : `✗(p99 ${s.p99.toFixed(0)} ms, ${s.achieved.toFixed(0)}/s, ${String(s.failed)} failed)`}`).join(' ');
+        const ramp = run.steps.map((s) => `${String(s.rate)}/s p99 ${s.p99.toFixed(0)}${s.served ? '' : ` ✗ (${s.achieved.toFixed(0)}/s, ${String(s.failed)} failed)`}`).join(', ');
         process.stdout.write(
           `[round ${String(round + 1)}] ${mode.padEnd(8)} checkout p50 ${p(run.checkout, 50).toFixed(1)} p99 ${p(run.checkout, 99).toFixed(1)} ms` +
             ` errors ${JSON.stringify(run.checkout.errors)} | ramp ${ramp} | RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB` +
@@ -188,7 +193,7 @@ async function main(): Promise<void> {
     '',
     `- date: ${new Date().toISOString()}; node ${process.version}; ${String(os.cpus().length)} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`,
     `- ${String(settings.rounds)} round(s), modes interleaved and rotated; native stack (PostgreSQL, Redis, RabbitMQ) and the load generator on the same machine; telemetry on, exported to a local OTLP sink; simulated payment provider at ~1 ms`,
-    `- checkouts: open model, ${String(settings.rate)}/s for ${String(settings.seconds)} s after ${String(settings.warmup)} s warm-up; capacity: steps of ${String(settings.stepSeconds)} s at ${RAMP.join(', ')}/s until one fails (an error, < 95 % of the offered rate, or p99 > ${String(P99_LIMIT_MS)} ms)`,
+    `- checkouts: open model, ${String(settings.rate)}/s for ${String(settings.seconds)} s after ${String(settings.warmup)} s warm-up; capacity: steps of ${String(settings.stepSeconds)} s at ${RAMP.join(', ')}/s until one is not served (a failed checkout, < 95 % of the offered rate, or p99 > ${String(SERVED_P99_MS)} ms)`,
     `- blast radius: GET /api/catalog/products/:id at ${String(settings.browseRate)}/s for ${String(settings.browseSeconds)} s, then again with a chaos CPU fault in payments (duty cycle ${String(settings.dutyCycle)})`,
     '- figures are medians over the rounds; RSS sums the shop\'s processes (loadgen excluded)',
     '',
@@ -201,11 +206,12 @@ async function main(): Promise<void> {
   row(`checkout p50 at ${String(settings.rate)}/s`, (mine) => `${med(mine, (r) => p(r.checkout, 50)).toFixed(1)} ms`);
   row(`checkout p99 at ${String(settings.rate)}/s`, (mine) => `${med(mine, (r) => p(r.checkout, 99)).toFixed(1)} ms`);
   row('failed checkouts', (mine) => String(mine.reduce((sum, r) => sum + failures(r.checkout), 0)));
-  row(`max sustained rate, p99 ≤ ${String(P99_LIMIT_MS)} ms`, (mine) => {
-    const rates = mine.map((r) => sustained(r.steps) ?? 0);
-    const value = median(rates);
-    return `${value === 0 ? `< ${String(RAMP[0])}` : String(value)}/s (${rates.map((r) => (r === 0 ? `<${String(RAMP[0])}` : String(r))).join(', ')})`;
-  });
+  const rateCell = (rates: number[]) => {
+    const show = (rate: number) => (rate === 0 ? `< ${String(RAMP[0])}` : String(rate));
+    return `${show(median(rates))}/s (rounds: ${rates.map(show).join(', ')})`;
+  };
+  row(`max rate with p99 ≤ ${String(P99_LIMIT_MS)} ms`, (mine) => rateCell(mine.map((r) => highest(r.steps, (s) => s.fast))));
+  row(`max rate served (no error, p99 ≤ ${String(SERVED_P99_MS)} ms)`, (mine) => rateCell(mine.map((r) => highest(r.steps, (s) => s.served))));
   row('processes (containers)', (mine) => String(mine[0]?.processes ?? 0));
   row('total RSS, idle', (mine) => mb(med(mine, (r) => r.idleRssBytes)));
   row('total RSS, peak under load', (mine) => mb(med(mine, (r) => r.peakRssBytes)));
