@@ -7,7 +7,7 @@
  *   - checkouts at a fixed rate (the checkout benchmark's open model): p50 and p99;
  *   - capacity: a ramp of fixed rates, each held for a while, until a step is no longer served
  *     (a checkout failed, less than 95 % of the offered rate was achieved, or p99 passed 500 ms).
- *     Reported: the highest rate whose p99 stayed within 25 ms, and the highest rate served;
+ *     Reported: the highest rate reached before p99 first passed 25 ms, and the highest rate served;
  *   - the resident memory of all the shop's processes together (the load generator excluded: it is
  *     the same in both), and how many processes that is;
  *   - the blast radius of a payments fault: catalog browsing (GET /api/catalog/products/:id at a
@@ -161,8 +161,11 @@ async function runOnce(mode: StackMode, sinkEndpoint: string): Promise<Run> {
   }
 }
 
-/** The highest rate of the ramp that met `test`, or 0 when none did. */
-const highest = (steps: readonly Step[], test: (step: Step) => boolean) => steps.filter(test).at(-1)?.rate ?? 0;
+/** The highest rate of the ramp before the first step that fails `test`, or 0 when the first one does. */
+const highest = (steps: readonly Step[], test: (step: Step) => boolean) => {
+  const first = steps.findIndex((step) => !test(step));
+  return steps[(first === -1 ? steps.length : first) - 1]?.rate ?? 0;
+};
 
 async function main(): Promise<void> {
   const engines = spawnSync('bash', [path.join(ROOT, 'scripts', 'engines.sh')], { stdio: 'inherit' });
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
     const show = (rate: number) => (rate === 0 ? `< ${String(RAMP[0])}` : String(rate));
     return `${show(median(rates))}/s (rounds: ${rates.map(show).join(', ')})`;
   };
-  row(`max rate with p99 ≤ ${String(P99_LIMIT_MS)} ms`, (mine) => rateCell(mine.map((r) => highest(r.steps, (s) => s.fast))));
+  row(`max rate before p99 passes ${String(P99_LIMIT_MS)} ms`, (mine) => rateCell(mine.map((r) => highest(r.steps, (s) => s.fast))));
   row(`max rate served (no error, p99 ≤ ${String(SERVED_P99_MS)} ms)`, (mine) => rateCell(mine.map((r) => highest(r.steps, (s) => s.served))));
   row('processes (containers)', (mine) => String(mine[0]?.processes ?? 0));
   row('total RSS, idle', (mine) => mb(med(mine, (r) => r.idleRssBytes)));
