@@ -14,7 +14,7 @@
  *     fixed rate), without and then with a CPU-burn fault injected into payments through the chaos
  *     API. In the monolith, payments shares its event loop with the catalog.
  *
- *   npm run bench:architectures                              # 3 rounds, about 10 minutes
+ *   npm run bench:architectures                              # 3 rounds, about 12 minutes
  *   BENCH_QUICK=1 node bench/dist/architectures.js           # smoke run: 1 round, about 40 s
  * Overrides: CHECKOUT_RATE, CHECKOUT_SECONDS, CHECKOUT_WARMUP, STEP_SECONDS, BROWSE_RATE,
  * BROWSE_SECONDS, FAULT_DUTY_CYCLE, BENCH_ROUNDS.
