@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every kit service (gateway, catalog, orders, inventory, payments, notifications,
-# loadgen): docker-compose.yml picks the service by its command. Built by `docker compose up`.
-# The gateway serves the browser storefront, which Vite builds here into static files.
+# loadgen, and the monolith): docker-compose.yml picks the service by its command. Built by `docker compose up`.
+# The gateway (and the monolith) serve the browser storefront, which Vite builds here into static files.
 # Multi-stage: TypeScript is compiled in "build"; the runtime stage holds production dependencies
 # and compiled JavaScript only, runs as the unprivileged "node" user and preloads the telemetry.
 ARG NODE_IMAGE=node:24.11.1-bookworm-slim
@@ -25,13 +25,14 @@ COPY sample-services/payments/package.json sample-services/payments/
 COPY sample-services/notifications/package.json sample-services/notifications/
 COPY sample-services/loadgen/package.json sample-services/loadgen/
 COPY sample-services/storefront/package.json sample-services/storefront/
+COPY sample-services/monolith/package.json sample-services/monolith/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY packages packages
 COPY sample-services sample-services
 RUN npx tsc -b packages/telemetry packages/service \
       sample-services/gateway sample-services/catalog sample-services/orders sample-services/inventory \
-      sample-services/payments sample-services/notifications sample-services/loadgen \
+      sample-services/payments sample-services/notifications sample-services/loadgen sample-services/monolith \
  && npm run build -w @kit/storefront \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && find packages sample-services -name '*.tsbuildinfo' -delete

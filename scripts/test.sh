@@ -34,6 +34,7 @@ node -e '
 '
 [ "$status" -eq 0 ] || exit "$status"
 
-step "benchmark smoke runs (quick mode: proves the harnesses work; figures come from npm run bench / bench:checkout)"
+step "benchmark smoke runs (quick mode: proves the harnesses work; figures come from npm run bench / bench:checkout / bench:architectures)"
 BENCH_QUICK=1 npm run --silent bench:run
 BENCH_QUICK=1 node bench/dist/checkout.js
+BENCH_QUICK=1 node bench/dist/architectures.js

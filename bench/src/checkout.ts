@@ -11,14 +11,12 @@
  * Overrides: CHECKOUT_RATE, CHECKOUT_SECONDS, CHECKOUT_WARMUP, BENCH_ROUNDS.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICES, startStack, type RunningStack, type ServiceName } from '@kit/runner';
 import { readRssBytes } from './app-process';
+import { driveCheckouts as drive, median, percentile, type Phase } from './open-load';
 import { startSink } from './otlp-sink';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -32,57 +30,6 @@ const settings = {
 const VARIANTS = ['telemetry off', 'telemetry on'] as const;
 type Variant = (typeof VARIANTS)[number];
 const MEASURED: ServiceName[] = SERVICES.filter((s) => s !== 'loadgen');
-
-interface Phase {
-  readonly sent: number;
-  readonly ok: number;
-  readonly errors: Record<string, number>;
-  readonly latencies: number[];
-  readonly seconds: number;
-}
-
-/** Starts one checkout every 1/rate s for `seconds`, waits for the stragglers, and times each. */
-async function drive(gateway: string, rate: number, seconds: number): Promise<Phase> {
-  const latencies: number[] = [];
-  const errors: Record<string, number> = {};
-  let sent = 0;
-  let ok = 0;
-  const pending: Promise<void>[] = [];
-  const started = performance.now();
-  const total = Math.round(rate * seconds);
-  for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    sent += 1;
-    const t0 = performance.now();
-    const product = `p-${String(1 + (i % 50)).padStart(3, '0')}`;
-    pending.push(
-      fetch(`${gateway}/api/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}` },
-        body: JSON.stringify({ customerEmail: 'bench@example.com', items: [{ productId: product, quantity: 1 }], card: { token: 'tok_visa' } }),
-        signal: AbortSignal.timeout(10_000),
-      }).then(
-        async (res) => {
-          await res.arrayBuffer();
-          latencies.push(performance.now() - t0);
-          if (res.status === 201) ok += 1;
-          else errors[String(res.status)] = (errors[String(res.status)] ?? 0) + 1;
-        },
-        (error: unknown) => {
-          const name = error instanceof Error ? error.name : 'error';
-          errors[name] = (errors[name] ?? 0) + 1;
-        },
-      ),
-    );
-  }
-  await Promise.all(pending);
-  return { sent, ok, errors, latencies, seconds: (performance.now() - started) / 1000 };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 interface Run {
   readonly variant: Variant;

@@ -18,6 +18,7 @@ import {
   composeEnvironment,
   composeImage,
   composeMemoryMiB,
+  composeAliases,
   composeService,
   postgresInit,
   secretValues,
@@ -132,7 +133,16 @@ function workload(source: ComposeSource, name: WorkloadName): ModelObject[] {
     metadata: { name, labels: { ...podLabels, [JOB_LABEL]: SERVICES_JOB } },
     spec: { selector: selectorLabels(name), ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
   });
-  const objects: ModelObject[] = [deployment, svc];
+  // compose network aliases become Services over the same pods (loadgen calls `shop`, the gateway)
+  const aliases = composeAliases(source, name).map(
+    (alias) =>
+      new Service({
+        // labelled with its own name: the gateway's ServiceMonitor must not select it too (double scrapes)
+        metadata: { name: alias, labels: { ...podLabels, 'app.kubernetes.io/name': alias } },
+        spec: { selector: selectorLabels(name), ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+      }),
+  );
+  const objects: ModelObject[] = [deployment, svc, ...aliases];
   if (component === 'service') {
     objects.push(new PodDisruptionBudget({ metadata: { name, labels: podLabels }, spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(name) } } }));
   }

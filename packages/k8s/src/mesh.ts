@@ -20,7 +20,7 @@ export const TRACING_PROVIDER = 'kit-otel-collector';
 
 /**
  * Who calls whom, with the caller's per-attempt budget (the default of the setting named): the load
- * generator's LOADGEN_TIMEOUT_MS (sample-services/loadgen/src/main.ts), the gateway's UPSTREAM_TIMEOUT_MS (sample-services/gateway/src/main.ts), orders' UPSTREAM_TIMEOUT_MS and
+ * generator's LOADGEN_TIMEOUT_MS (sample-services/loadgen/src/main.ts), the gateway's UPSTREAM_TIMEOUT_MS (sample-services/gateway/src/config.ts), orders' UPSTREAM_TIMEOUT_MS and
  * PAYMENTS_TIMEOUT_MS (sample-services/orders/src/config.ts). Every caller uses the shared retry and
  * breaker settings (DEFAULT_DEPENDENCY_SETTINGS).
  */

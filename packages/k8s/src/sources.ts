@@ -22,6 +22,14 @@ interface RawComposeService {
   environment?: Record<string, string | number | boolean>;
   deploy?: { resources?: { limits?: { memory?: string } } };
   healthcheck?: { test?: string[] };
+  networks?: string[] | Record<string, { aliases?: string[] } | null>;
+}
+
+/** The network aliases a compose service answers to besides its name (e.g. the gateway's `shop`). */
+export function composeAliases(source: ComposeSource, name: string): string[] {
+  const networks = composeService(source, name).networks;
+  if (networks === undefined || Array.isArray(networks)) return [];
+  return Object.values(networks).flatMap((network) => network?.aliases ?? []);
 }
 
 export interface ComposeSource {

@@ -55,7 +55,7 @@ beforeAll(async () => {
       rateLimitPerMinute: 10_000,
       corsOrigins: ['*'],
       chaos: { faults: own, token: TOKEN },
-      serviceUrls: { catalog: nowhere, orders: nowhere, inventory: nowhere, notifications: nowhere, payments: paymentsUrl },
+      chaosTargets: { catalog: nowhere, orders: nowhere, inventory: nowhere, notifications: nowhere, payments: paymentsUrl },
     }),
   );
 });

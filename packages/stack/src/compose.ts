@@ -11,6 +11,8 @@ import { repoPath } from './paths';
 
 export interface ComposeService {
   readonly image?: string;
+  readonly profiles?: string[];
+  readonly networks?: Record<string, { aliases?: string[] } | null>;
   readonly command?: string[] | null;
   readonly environment?: Record<string, string | null>;
   readonly ports?: { target: number; published?: string; host_ip?: string; protocol?: string }[];
@@ -35,10 +37,14 @@ export interface ComposeProject {
   readonly networks?: Record<string, unknown>;
 }
 
-/** Parses a compose file with compose-go; throws with the parser's message when the file is invalid. */
-export function loadCompose(file = repoPath('docker-compose.yml'), envFile = repoPath('.env')): ComposeProject {
+/**
+ * Parses a compose file with compose-go; throws with the parser's message when the file is invalid.
+ * `profiles` as `docker compose --profile …` takes them ('*' for all); without, the ones
+ * COMPOSE_PROFILES in the env file turns on — what a plain `docker compose up` runs.
+ */
+export function loadCompose(file = repoPath('docker-compose.yml'), envFile = repoPath('.env'), profiles: readonly string[] = []): ComposeProject {
   try {
-    const out = execFileSync(goTool('compose-check'), ['-file', file, '-env', envFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
+    const out = execFileSync(goTool('compose-check'), ['-file', file, '-env', envFile, '-profiles', profiles.join(',')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
     return JSON.parse(out) as ComposeProject;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;

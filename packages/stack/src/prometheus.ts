@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SERVICES, servicePort } from '@kit/runner';
+import { SERVICES, servicePort, type ProcessName } from '@kit/runner';
 import { parse, stringify } from 'yaml';
 import { startEngine, type EngineProcess } from './process';
 import { repoPath } from './paths';
@@ -40,10 +40,13 @@ export interface NativeTargets {
   readonly [composeAddress: string]: string;
 }
 
-/** Compose address → loopback address of every kit service of a native stack, plus any extra ones. */
-export function loopbackTargets(basePort: number, extra: NativeTargets = {}): NativeTargets {
+/**
+ * Compose address → loopback address of every process of a native stack (the six services and
+ * loadgen by default; `['monolith', 'loadgen']` for a monolith stack), plus any extra ones.
+ */
+export function loopbackTargets(basePort: number, extra: NativeTargets = {}, processes: readonly ProcessName[] = SERVICES): NativeTargets {
   const targets: Record<string, string> = { ...extra };
-  for (const service of SERVICES) targets[`${service}:8080`] = `127.0.0.1:${String(servicePort(basePort, service))}`;
+  for (const service of processes) targets[`${service}:8080`] = `127.0.0.1:${String(servicePort(basePort, service))}`;
   return targets;
 }
 

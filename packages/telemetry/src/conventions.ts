@@ -123,3 +123,5 @@ export const LOG_SERVICE_NAME = 'service.name';
 // ---- custom span attributes ----
 /** Request id assigned by the gateway and echoed by every service. */
 export const ATTR_KIT_REQUEST_ID = 'kit.request.id';
+/** The module an in-process call reached, in the monolith (one process, several modules). */
+export const ATTR_KIT_MODULE = 'kit.module';

@@ -10,9 +10,11 @@ import { trace } from '@opentelemetry/api';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { chaosApi } from './chaos';
+import { chaosApi, type ChaosControl } from './chaos';
 import { forwardTo } from './proxy';
 import { storefrontRouter, type StorefrontOptions } from './storefront';
+
+export type { ChaosControl, ControlAnswer, ControlRequest } from './chaos';
 
 export interface Upstreams {
   readonly catalog: HttpDependency;
@@ -35,8 +37,11 @@ export interface GatewayDeps {
   readonly adminToken?: string | undefined;
   /** Enables the chaos API (/api/chaos) and the gateway's own faults. */
   readonly chaos?: ServiceChaos | undefined;
-  /** Each service's base URL, for chaos control calls (they bypass the data path's breakers). */
-  readonly serviceUrls?: Readonly<Record<string, string>>;
+  /**
+   * Where chaos control calls go, per service: its base URL, or a function that answers them (the
+   * monolith's in-process modules). They bypass the data path's breakers.
+   */
+  readonly chaosTargets?: Readonly<Record<string, string | ChaosControl>>;
   /** Serves the browser storefront and its runtime settings at `/`. */
   readonly storefront?: StorefrontOptions | undefined;
 }
@@ -89,7 +94,7 @@ export function createApp(deps: GatewayDeps): Express {
       chaosApi({
         token: deps.chaos.token,
         own: deps.chaos.faults,
-        services: deps.serviceUrls ?? {},
+        services: deps.chaosTargets ?? {},
         ready: async () => (await deps.lifecycle.readiness()).ready,
       }),
     );

@@ -3,7 +3,8 @@
  * any service. Calls need `Authorization: Bearer <CHAOS_TOKEN>`; the gateway forwards them, with the
  * same token, to the service's own /chaos/faults routes (its own faults it handles itself). Control
  * calls go straight to the service, not through the data path's circuit breakers: a fault that opens
- * a circuit must never stop you from cancelling it.
+ * a circuit must never stop you from cancelling it. A target is a service's base URL, or a function
+ * that answers the control call itself (the monolith dispatches it into the module in its process).
  *
  *   GET    /api/chaos                          every service's active faults, circuits and health
  *   GET    /api/chaos/fault-types              the fault types and their parameters (JSON Schema)
@@ -15,12 +16,28 @@ import { bearerMatches, circuitStates, faultTypesJsonSchema, type Chaos } from '
 import { AppError, NotFoundError } from '@kit/telemetry';
 import express, { type Router } from 'express';
 
+export interface ControlRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: string;
+  readonly body?: unknown;
+  /** `Authorization: Bearer <token>`, for the service's own chaos routes. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ControlAnswer<T> {
+  readonly status: number;
+  readonly data: T;
+}
+
+/** Answers one chaos control call for a service (a fetch to its URL, or an in-process dispatch). */
+export type ChaosControl = (request: ControlRequest) => Promise<ControlAnswer<unknown>>;
+
 export interface ChaosApiDeps {
   readonly token: string;
   /** The gateway's own faults. */
   readonly own: Chaos;
-  /** The base URL of each service behind the gateway, by name. */
-  readonly services: Readonly<Record<string, string>>;
+  /** Each service behind the gateway, by name: its base URL or a control function. */
+  readonly services: Readonly<Record<string, string | ChaosControl>>;
   /** The gateway's own readiness (it is answering, but may be draining or failing a check). */
   readonly ready: () => Promise<boolean>;
 }
@@ -33,35 +50,40 @@ interface ServiceStatus {
   readonly error?: string;
 }
 
-interface ControlAnswer<T> {
-  readonly status: number;
-  readonly data: T;
+/** A control call over HTTP to a service's base URL. */
+export function httpChaosControl(baseUrl: string): ChaosControl {
+  return async (request) => {
+    const res = await fetch(`${baseUrl}${request.path}`, {
+      method: request.method,
+      headers: { ...request.headers, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const data: unknown = await res.json().catch(() => ({}));
+    return { status: res.status, data };
+  };
 }
 
 export function chaosApi(deps: ChaosApiDeps): Router {
   const router = express.Router();
   const auth = { authorization: `Bearer ${deps.token}` };
   const names = ['gateway', ...Object.keys(deps.services)];
+  const controls: Record<string, ChaosControl> = Object.fromEntries(
+    Object.entries(deps.services).map(([name, target]) => [name, typeof target === 'string' ? httpChaosControl(target) : target]),
+  );
 
   router.use('/api/chaos', (req, _res, next) => {
     next(bearerMatches(req.headers.authorization, deps.token) ? undefined : new AppError(401, 'unauthorized', 'chaos API needs "Authorization: Bearer <CHAOS_TOKEN>"'));
   });
 
   const control = async <T>(service: string, request: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<ControlAnswer<T>> => {
-    const base = deps.services[service];
-    if (base === undefined) throw new NotFoundError(`unknown service "${service}"; one of: ${names.join(', ')}`);
-    let res: Response;
+    const target = controls[service];
+    if (target === undefined) throw new NotFoundError(`unknown service "${service}"; one of: ${names.join(', ')}`);
     try {
-      res = await fetch(`${base}${request.path}`, {
-        method: request.method,
-        headers: { ...auth, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.timeout(5_000),
-      });
+      return (await target({ ...request, headers: auth })) as ControlAnswer<T>;
     } catch (error) {
       throw new AppError(502, 'upstream_unreachable', `${service} is unreachable for chaos control: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    return { status: res.status, data: (await res.json().catch(() => ({}))) as T };
   };
 
   const health = async (service: string): Promise<Health> => {

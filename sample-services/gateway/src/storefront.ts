@@ -29,6 +29,32 @@ export interface StorefrontOptions {
   readonly settings: StorefrontSettings;
 }
 
+/** The keys of the gateway's configuration (config.ts) the storefront reads. */
+export interface StorefrontConfig {
+  readonly STOREFRONT_DIR?: string | undefined;
+  readonly FARO_URL?: string | undefined;
+  readonly FARO_APP_NAME: string;
+  readonly GRAFANA_URL: string;
+  readonly OTEL_RESOURCE_ATTRIBUTES: string;
+}
+
+/** `deployment.environment.name` from OTEL_RESOURCE_ATTRIBUTES, so the browser reports the same environment. */
+function environmentOf(resourceAttributes: string): string {
+  const pair = resourceAttributes.split(',').map((entry) => entry.split('=')).find(([key]) => key?.trim() === 'deployment.environment.name');
+  const value = pair?.[1]?.trim() ?? '';
+  return value === '' ? 'development' : value;
+}
+
+/** The storefront to serve: the configured folder, else the workspace's build; undefined when there is none. */
+export function storefrontOptions(config: StorefrontConfig): StorefrontOptions | undefined {
+  const dir = config.STOREFRONT_DIR ?? builtStorefrontDir();
+  if (dir === undefined) return undefined;
+  return {
+    dir,
+    settings: { faroUrl: config.FARO_URL, appName: config.FARO_APP_NAME, environment: environmentOf(config.OTEL_RESOURCE_ATTRIBUTES), grafanaUrl: config.GRAFANA_URL },
+  };
+}
+
 /** The built storefront next to the gateway (the @kit/storefront workspace), if it was built. */
 export function builtStorefrontDir(): string | undefined {
   try {

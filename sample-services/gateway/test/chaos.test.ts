@@ -61,7 +61,7 @@ beforeAll(async () => {
     rateLimitPerMinute: 10_000,
     corsOrigins: ['*'],
     chaos: chaosOf('gateway'),
-    serviceUrls: { catalog, orders: nowhere, inventory: nowhere, payments, notifications: nowhere },
+    chaosTargets: { catalog, orders: nowhere, inventory: nowhere, payments, notifications: nowhere },
   });
 });
 

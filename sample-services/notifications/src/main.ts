@@ -2,24 +2,15 @@
  * The notifications composition root, the only place that reads the environment, listens and
  * handles signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { baseConfigShape, exitOnStartFailure, loadConfig, startServer, serviceChaos } from '@kit/service';
+import { exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
-import { z } from 'zod';
 import { createApp } from './app';
+import { loadConfig } from './config';
 import { startConsumer, type Consumer } from './consumer';
 import { createMailer } from './mailer';
 
-const schema = z.object({
-  ...baseConfigShape(8085),
-  AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL').optional().describe('unset = nothing to consume'),
-  NOTIFICATIONS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
-  NOTIFICATIONS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  NOTIFICATIONS_PREFETCH: z.coerce.number().int().min(1).max(1_000).default(16),
-  NOTIFICATIONS_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0).describe('share of sends that fail (to watch retries)'),
-});
-
 async function main(): Promise<void> {
-  const config = loadConfig(schema, process.env);
+  const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const chaos = serviceChaos('notifications', config, logger);
   const mailer = createMailer({ logger, failureRate: () => config.NOTIFICATIONS_FAILURE_RATE, random: Math.random });

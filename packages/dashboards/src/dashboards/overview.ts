@@ -23,7 +23,7 @@ export function overview() {
   board.withPanel(
     statPanel({
       title: 'Checkout availability (1 h)',
-      description: 'Share of checkouts (POST /api/orders at the gateway) answered without a 5xx over the last hour. The SLO is 99.5 %: red below it. Empty: no checkout in the last hour.',
+      description: 'Share of checkouts (POST /api/orders at the gateway, or at the monolith when the shop runs as one process) answered without a 5xx over the last hour. The SLO is 99.5 %: red below it. Empty: no checkout in the last hour.',
       unit: 'percentunit',
       decimals: 2,
       steps: [[null, 'red'], [0.995, 'green']],
