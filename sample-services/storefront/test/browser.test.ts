@@ -3,28 +3,51 @@
  * the native stack (real PostgreSQL, Redis, RabbitMQ) whose services export through the Collector
  * built from otel-collector/builder.yaml. The browser sends Faro payloads to the Collector's Faro
  * receiver (cross-origin, so CORS is exercised for real); OTLP receivers stand in for Tempo and Loki
- * and record what the Collector forwards. The test run also takes the README's screenshots.
+ * and record what the Collector forwards. The same tests run against the six services and against
+ * the monolith. The test run also takes the README's screenshots.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack } from '@kit/runner';
+import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack, type StackMode } from '@kit/runner';
 import { COLLECTOR_PORTS, repoPath, startCollector, type EngineProcess } from '@kit/stack';
 
 // below 32768, outside the kernel's ephemeral range
-const BASE_PORT = 26_080;
 const CHAOS_TOKEN = 'browser-chaos-token-0123456789';
 const FARO_URL = `http://127.0.0.1:${String(COLLECTOR_PORTS.faro)}/collect`;
 const SCREENSHOTS = repoPath('docs', 'screenshots');
 
+interface Mode {
+  readonly mode: StackMode;
+  readonly basePort: number;
+  /** Who serves the shop's public API, and who else the checkout's trace must reach. */
+  readonly front: string;
+  readonly checkoutServices: readonly string[];
+  readonly pg: string;
+  readonly redis: string;
+  /** The README's screenshots come from one mode. */
+  readonly screenshots: boolean;
+}
+// the same tests against both ways to run the shop: a regression in either fails
+const MODES: readonly Mode[] = [
+  {
+    mode: 'services',
+    basePort: 26_080,
+    front: 'gateway',
+    checkoutServices: ['storefront', 'gateway', 'orders', 'catalog', 'inventory', 'payments', 'notifications'],
+    pg: 'orders',
+    redis: 'inventory',
+    screenshots: true,
+  },
+  { mode: 'monolith', basePort: 26_180, front: 'monolith', checkoutServices: ['storefront', 'monolith'], pg: 'monolith', redis: 'monolith', screenshots: false },
+];
+
 let tempo: OtlpReceiver;
 let loki: OtlpReceiver;
 let collector: EngineProcess;
-let stack: RunningStack;
 let browser: Browser;
-let context: BrowserContext;
 
 /** Debian's Chromium; a missing browser fails the suite (scripts/engines.sh installs it). */
 function chromiumPath(): string {
@@ -34,30 +57,9 @@ function chromiumPath(): string {
 }
 
 beforeAll(async () => {
-  execFileSync('redis-cli', ['-h', '127.0.0.1', '-n', '7', 'flushdb']);
   tempo = await startOtlpReceiver();
   loki = await startOtlpReceiver();
   collector = await startCollector({ tracesEndpoint: tempo.endpoint, logsEndpoint: `${loki.endpoint}/otlp` });
-  stack = await startStack({
-    basePort: BASE_PORT,
-    otlpEndpoint: `http://127.0.0.1:${String(COLLECTOR_PORTS.otlpHttp)}`,
-    redisUrl: 'redis://127.0.0.1:6379/7',
-    amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-browser',
-    databases: { catalog: 'kit_browser_catalog', orders: 'kit_browser_orders' },
-    env: Object.fromEntries(
-      SERVICES.map((service) => [
-        service,
-        {
-          CHAOS_ENABLED: 'true',
-          CHAOS_TOKEN,
-          ...(service === 'gateway' ? { FARO_URL, GRAFANA_URL: 'http://localhost:3000' } : {}),
-          ...(service === 'loadgen' ? { LOADGEN_RATE: '0' } : {}),
-          ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),
-          ...(service === 'notifications' ? { NOTIFICATIONS_FAILURE_RATE: '0' } : {}),
-        },
-      ]),
-    ),
-  });
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -65,36 +67,83 @@ beforeAll(async () => {
     // (playwright gives every launch a fresh, throw-away profile)
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await context.close();
   await browser.close();
-  await stack.stop();
   await collector.stop();
   await Promise.all([tempo.close(), loki.close()]);
 });
 
-const shop = (hash = '') => `${stack.urls.gateway}/${hash}`;
+describe.each(MODES)('the storefront on the $mode, in Chromium', ({ mode, basePort, front, checkoutServices, pg, redis, screenshots }) => {
+  let stack: RunningStack;
+  let context: BrowserContext;
+  /** This mode's Faro sessions (each browser context starts its own), so checks never read the other mode's data. */
+  const sessions = new Set<string>();
 
-/** Navigates and waits until the view finished rendering (the router drops aria-busy). */
-async function open(page: Page, hash: string): Promise<number> {
-  const started = Date.now();
-  await page.goto(shop(hash));
-  await page.locator('#view:not([aria-busy])').waitFor();
-  return Date.now() - started;
-}
+  beforeAll(async () => {
+    execFileSync('redis-cli', ['-h', '127.0.0.1', '-n', '7', 'flushdb']);
+    stack = await startStack({
+      mode,
+      basePort,
+      otlpEndpoint: `http://127.0.0.1:${String(COLLECTOR_PORTS.otlpHttp)}`,
+      redisUrl: 'redis://127.0.0.1:6379/7',
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-browser',
+      databases: { catalog: 'kit_browser_catalog', orders: 'kit_browser_orders' },
+      env: Object.fromEntries(
+        SERVICES.map((service) => [
+          service,
+          {
+            CHAOS_ENABLED: 'true',
+            CHAOS_TOKEN,
+            ...(service === 'gateway' ? { FARO_URL, GRAFANA_URL: 'http://localhost:3000' } : {}),
+            ...(service === 'loadgen' ? { LOADGEN_RATE: '0' } : {}),
+            ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),
+            ...(service === 'notifications' ? { NOTIFICATIONS_FAILURE_RATE: '0' } : {}),
+          },
+        ]),
+      ),
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
+    context.on('request', (request) => {
+      const session = request.url().startsWith(FARO_URL) ? request.headers()['x-faro-session-id'] : undefined;
+      if (session !== undefined) sessions.add(session);
+    });
+  }, 120_000);
 
-/** The browser's JS errors, kept so a test can say which one broke the page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
+  afterAll(async () => {
+    await context.close();
+    await stack.stop();
+  });
 
-describe('the storefront in Chromium', () => {
+  /** This mode's browser log records, with `kind` as the record attribute the Frontend dashboard filters on. */
+  const records = () =>
+    loki.logs
+      .filter((l) => l.service === 'storefront')
+      .map((l) => ({ kind: attribute(l.attributes, 'kind'), body: l.body?.stringValue ?? '' }))
+      .filter((r) => [...sessions].some((session) => r.body.includes(`session_id=${session}`)));
+  const has = (kind: string, pattern: RegExp) => records().some((r) => r.kind === kind && pattern.test(r.body));
+  const snap = async (page: Page, name: string) => {
+    if (screenshots) await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+  };
+  const shop = (hash = '') => `${stack.urls.gateway}/${hash}`;
+
+  /** Navigates and waits until the view finished rendering (the router drops aria-busy). */
+  async function open(page: Page, hash: string): Promise<number> {
+    const started = Date.now();
+    await page.goto(shop(hash));
+    await page.locator('#view:not([aria-busy])').waitFor();
+    return Date.now() - started;
+  }
+
+  /** The browser's JS errors, kept so a test can say which one broke the page. */
+  function watchErrors(page: Page): string[] {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    return errors;
+  }
+
   it('browses, adds to cart and checks out, and the browser starts the one trace that reaches PostgreSQL', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -105,7 +154,7 @@ describe('the storefront in Chromium', () => {
 
     await open(page, '');
     await expect.poll(() => page.locator('.product-card').count()).toBe(24);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'storefront.png') });
+    await snap(page, 'storefront.png');
 
     await page.locator('.product-card .card-link').nth(1).click();
     await page.locator('[data-view="product"]:not([aria-busy]) .detail').waitFor();
@@ -127,32 +176,30 @@ describe('the storefront in Chromium', () => {
     expect(orderId).toMatch(/^o-/);
     await expect.poll(() => page.locator('[data-testid="email-state"]').textContent(), { timeout: 20_000 }).toContain('Confirmation e-mail sent to browser@example.com');
     await expect.poll(() => page.locator('#cart-count').textContent()).toBe('0');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'order.png') });
+    await snap(page, 'order.png');
 
     // the trace the browser started on the checkout click
     expect(sent).toHaveLength(1);
     const trace = sent[0]?.split('-')[1] ?? '';
     expect(trace).toMatch(/^[0-9a-f]{32}$/);
-    await expect.poll(() => tempo.spans.some((s) => s.traceId === trace && s.service === 'notifications' && s.kind === 5), { timeout: 30_000 }).toBe(true);
+    // the consumer's span (notifications, or the monolith's module) closes the trace
+    await expect.poll(() => tempo.spans.some((s) => s.traceId === trace && s.kind === 5), { timeout: 30_000 }).toBe(true);
     // Faro batches; its fetch span for the checkout arrives through the Collector's Faro receiver
     await expect.poll(() => tempo.spans.some((s) => s.traceId === trace && s.service === 'storefront'), { timeout: 30_000 }).toBe(true);
     const spans = tempo.spans.filter((s) => s.traceId === trace);
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['storefront', 'gateway', 'orders', 'catalog', 'inventory', 'payments', 'notifications']));
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(checkoutServices));
     const browserSpan = spans.find((s) => s.service === 'storefront' && s.kind === 3);
     expect(browserSpan?.name).toMatch(/POST/);
     // the gateway's server span is the child of the browser's fetch span: one tree, not two traces
-    expect(spans.find((s) => s.service === 'gateway' && s.kind === 2 && s.name === 'POST /api/orders')?.parentSpanId).toBe(browserSpan?.spanId);
-    expect(spans.some((s) => s.service === 'orders' && s.scope === '@opentelemetry/instrumentation-pg')).toBe(true);
-    expect(spans.some((s) => s.service === 'inventory' && s.scope === '@opentelemetry/instrumentation-ioredis')).toBe(true);
+    expect(spans.find((s) => s.service === front && s.kind === 2 && s.name === 'POST /api/orders')?.parentSpanId).toBe(browserSpan?.spanId);
+    expect(spans.some((s) => s.service === pg && s.scope === '@opentelemetry/instrumentation-pg')).toBe(true);
+    expect(spans.some((s) => s.service === redis && s.scope === '@opentelemetry/instrumentation-ioredis')).toBe(true);
     expect(errors).toEqual([]);
   });
 
   it('sends page loads, web vitals, user actions and session data through the Collector to the log backend', async () => {
     // what the Frontend dashboard's LogQL relies on: `kind` as a record attribute (Loki structured
     // metadata, for `| kind="event"`), and logfmt bodies with event_name, type and value_<vital>
-    const records = () => loki.logs.filter((l) => l.service === 'storefront').map((l) => ({ kind: attribute(l.attributes, 'kind'), body: l.body?.stringValue ?? '' }));
-    const has = (kind: string, pattern: RegExp) => records().some((r) => r.kind === kind && pattern.test(r.body));
-
     const page = await context.newPage();
     await open(page, '#/?category=garden');
     await page.locator('.product-card button').first().click();
@@ -178,9 +225,8 @@ describe('the storefront in Chromium', () => {
     const page = await context.newPage();
     await open(page, `#/products/${refurbished?.id ?? ''}`);
     await expect.poll(() => page.locator('.error-panel').textContent()).toContain('grade');
-    const exceptions = () => loki.logs.filter((l) => l.service === 'storefront' && (l.body?.stringValue ?? '').includes('kind=exception'));
     // the Frontend dashboard's error panels group by the exception's type
-    await expect.poll(() => exceptions().some((l) => /type=TypeError\b.*grade/.test(l.body?.stringValue ?? '')), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => has('exception', /type=TypeError\b.*grade/), { timeout: 30_000 }).toBe(true);
     await page.close();
   });
 
@@ -205,7 +251,7 @@ describe('the storefront in Chromium', () => {
     const listed = console.locator('.service-card[data-service="catalog"] .fault[data-fault-type="latency"]');
     await listed.waitFor();
     expect(await listed.textContent()).toContain('ms=1500');
-    await console.screenshot({ path: path.join(SCREENSHOTS, 'chaos-console.png') });
+    await snap(console, 'chaos-console.png');
 
     // the grid waits for the catalog's product list, which now takes 1.5 s longer
     const slow = await open(shopPage, '#/?category=toys');
