@@ -23,6 +23,14 @@ export function baseConfigShape(defaultPort: number) {
   };
 }
 
+/** The keys of a service whose settings change while it runs (runtime-config.ts). */
+export function runtimeConfigShape() {
+  return {
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('enables GET/PUT /admin/config'),
+    CONFIG_FILE: z.string().min(1).optional().describe('JSON file of runtime settings, applied at start and re-read when it changes'),
+  };
+}
+
 /** The chaos settings of a loaded config: the token when chaos is enabled, else undefined. */
 export function chaosToken(config: { CHAOS_ENABLED: boolean; CHAOS_TOKEN?: string | undefined }): string | undefined {
   if (!config.CHAOS_ENABLED) return undefined;

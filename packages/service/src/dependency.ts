@@ -114,7 +114,17 @@ export function circuitStates(): Record<string, string> {
   return Object.fromEntries(states.sort((a, b) => a[0].localeCompare(b[0])));
 }
 
-export function createDependency(name: string, logger: Logger, settings: DependencySettings = DEFAULT_DEPENDENCY_SETTINGS): Dependency {
+/**
+ * A dependency's settings: fixed, or read live (runtime configuration). A live source is asked on
+ * every call and must return the same object until something changes; a new object rebuilds the
+ * timeout, retry and bulkhead policies for the calls that follow (calls in flight finish under the
+ * old ones). The breaker keeps its state and the failure count and pause it started with.
+ */
+export type DependencySettingsSource = DependencySettings | (() => DependencySettings);
+
+export function createDependency(name: string, logger: Logger, source: DependencySettingsSource = DEFAULT_DEPENDENCY_SETTINGS): Dependency {
+  const current = typeof source === 'function' ? source : () => source;
+  const settings = current();
   const labels = { [LABEL_DEPENDENCY]: name };
   const stateGauge = serviceGauge(METRIC_CIRCUIT_STATE, 'Circuit state per dependency: 0 closed, 1 half-open, 2 open, 3 isolated.', [LABEL_DEPENDENCY]);
   const retries = serviceCounter(METRIC_DEPENDENCY_RETRIES, 'Retried calls per dependency.', [LABEL_DEPENDENCY]);
@@ -138,17 +148,26 @@ export function createDependency(name: string, logger: Logger, settings: Depende
     const log = state === CircuitState.Closed ? logger.info.bind(logger) : logger.warn.bind(logger);
     log(`circuit to ${name} is ${stateName}`, { dependency: name, circuit_state: stateName });
   });
-  const attemptTimeout = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-  attemptTimeout.onTimeout(() => timeouts.inc(labels));
-  const retrying = retry(handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError), {
-    maxAttempts: settings.retries,
-    backoff: new ExponentialBackoff({ initialDelay: settings.retryBaseMs, maxDelay: settings.retryBaseMs * 20 }),
-  });
-  retrying.onRetry(() => retries.inc(labels));
-  const limit = bulkhead(settings.concurrency, settings.queue);
-
-  const withRetry = wrap(limit, retrying, breaker, attemptTimeout);
-  const once = wrap(limit, breaker, attemptTimeout);
+  const policies = (from: DependencySettings) => {
+    const attemptTimeout = timeout(from.timeoutMs, TimeoutStrategy.Aggressive);
+    attemptTimeout.onTimeout(() => timeouts.inc(labels));
+    const retrying = retry(handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError), {
+      maxAttempts: from.retries,
+      backoff: new ExponentialBackoff({ initialDelay: from.retryBaseMs, maxDelay: from.retryBaseMs * 20 }),
+    });
+    retrying.onRetry(() => retries.inc(labels));
+    const limit = bulkhead(from.concurrency, from.queue);
+    return { from, withRetry: wrap(limit, retrying, breaker, attemptTimeout), once: wrap(limit, breaker, attemptTimeout) };
+  };
+  let active = policies(settings);
+  const live = () => {
+    const now = current();
+    if (now !== active.from) {
+      active = policies(now);
+      logger.info(`calls to ${name} now use timeout ${String(now.timeoutMs)} ms and ${String(now.retries)} retries`, { dependency: name, timeout_ms: now.timeoutMs, retries: now.retries });
+    }
+    return active;
+  };
 
   function translate(error: unknown): unknown {
     if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
@@ -168,6 +187,7 @@ export function createDependency(name: string, logger: Logger, settings: Depende
     name,
     async execute(call, options) {
       try {
+        const { withRetry, once } = live();
         return await (options.idempotent ? withRetry : once).execute(({ signal }) => {
           // a chaos partition towards this dependency: the attempt fails, or waits for its timeout
           const fault = currentChaos()?.dependencyFault(name);

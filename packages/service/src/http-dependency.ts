@@ -7,14 +7,15 @@
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
-import { DependencyFailure, createDependency, type Dependency, type DependencySettings } from './dependency';
+import { DependencyFailure, createDependency, type Dependency, type DependencySettingsSource } from './dependency';
 
 export interface HttpDependencyOptions {
   readonly name: string;
   /** e.g. `http://inventory:8083` — a name the platform resolves (compose DNS, Kubernetes Service). */
   readonly baseUrl: string;
   readonly logger: Logger;
-  readonly settings?: DependencySettings;
+  /** Fixed settings, or a live source (runtime configuration): see DependencySettingsSource. */
+  readonly settings?: DependencySettingsSource;
   /**
    * Spread calls over every address the upstream's name resolves to (several replicas behind one
    * compose or headless-Service name); a kept-alive connection to one address would pin them all.

@@ -6,7 +6,7 @@
  * (`kit_config_version`), so every change shows up on the dashboards.
  */
 import { readFile } from 'node:fs/promises';
-import { unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { AppError, LABEL_RESULT, METRIC_CONFIG_RELOADS, METRIC_CONFIG_VERSION, serviceCounter, serviceGauge, type Logger } from '@kit/telemetry';
 import { Router } from 'express';
 import type { z } from 'zod';
@@ -19,7 +19,12 @@ export interface RuntimeConfig<T> {
   version(): number;
   /** Merges `patch` over the current values, validates, and applies it when valid. */
   apply(patch: unknown, source: string): ApplyResult<T>;
-  /** Re-reads `file` whenever it changes; returns the function that stops watching. */
+  /**
+   * A live view of part of the configuration, for code that asks on every call (a dependency's
+   * settings): the same object until a change is applied, then a new one.
+   */
+  derive<U>(select: (config: T) => U): () => U;
+  /** Applies `file` now when it exists, then re-reads it whenever it changes; returns the function that stops watching. */
   watch(file: string, intervalMs?: number): () => void;
   /** `GET /admin/config` and `PUT /admin/config` (a partial JSON object), behind the admin token. */
   router(adminToken: string): Router;
@@ -66,11 +71,22 @@ export function createRuntimeConfig<S extends z.ZodObject>(options: {
     get: () => current,
     version: () => version,
     apply,
+    derive(select) {
+      let seen = version;
+      let value = select(current);
+      return () => {
+        if (seen !== version) {
+          seen = version;
+          value = select(current);
+        }
+        return value;
+      };
+    },
     watch(file, intervalMs = 1_000) {
-      const load = async () => {
+      const applyText = (text: string) => {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(await readFile(file, 'utf8'));
+          parsed = JSON.parse(text);
         } catch (error) {
           reloads.inc({ result: 'rejected' });
           logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
@@ -78,6 +94,16 @@ export function createRuntimeConfig<S extends z.ZodObject>(options: {
         }
         apply(parsed, file);
       };
+      const load = async () => {
+        const text = await readFile(file, 'utf8').catch((error: unknown) => {
+          reloads.inc({ result: 'rejected' });
+          logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
+          return undefined;
+        });
+        if (text !== undefined) applyText(text);
+      };
+      // what the file says counts from the start, not only from its next change
+      if (existsSync(file)) applyText(readFileSync(file, 'utf8'));
       watchFile(file, { interval: intervalMs }, (now, before) => {
         if (now.mtimeMs !== before.mtimeMs && now.mtimeMs !== 0) void load();
       });

@@ -112,6 +112,27 @@ describe('an HTTP dependency', () => {
     expect(await metric(new RegExp(`kit_dependency_timeouts_total\\{dependency="${name}"\\} (\\d+)`))).toBe(1);
   });
 
+  it('follows live settings: a new timeout and retry count apply from the next call on', async () => {
+    const up = await upstream(['fail', 'fail', 'ok', 'hang']);
+    servers.push(up.server);
+    let settings: DependencySettings = { ...DEFAULT_DEPENDENCY_SETTINGS, retryBaseMs: 1, retries: 0, timeoutMs: 2_000 };
+    const client = createHttpDependency({ name: `live-${Math.random().toString(36).slice(2, 8)}`, baseUrl: up.url, logger: createLogger({ destination: new PassThrough().resume() }), settings: () => settings });
+
+    // no retries: the first failure is the answer
+    await expect(client.request({ method: 'GET', path: '/thing', idempotent: true })).rejects.toBeInstanceOf(UpstreamError);
+    expect(up.calls.count).toBe(1);
+    // two retries from now on: fail, then ok
+    settings = { ...settings, retries: 2 };
+    await expect(client.request({ method: 'GET', path: '/thing', idempotent: true })).resolves.toMatchObject({ status: 200 });
+    expect(up.calls.count).toBe(3);
+    // a 100 ms budget from now on: the hanging upstream is cut off at once, not after 2 s
+    settings = { ...settings, retries: 0, timeoutMs: 100 };
+    const started = Date.now();
+    const error = await client.request({ method: 'GET', path: '/thing', idempotent: true }).catch((e: unknown) => e);
+    expect((error as UpstreamError).status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('rejects calls beyond its concurrency and queue with a clear 503', async () => {
     const { client, name } = await dependency(['hang'], { concurrency: 2, queue: 1, timeoutMs: 300, retries: 0 });
 

@@ -56,6 +56,29 @@ describe('runtime configuration', () => {
     expect(config.get()).toEqual({ timeoutMs: 250, featureOn: true });
   });
 
+  it('applies the watched file at once when it already exists', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kit-config-'));
+    const file = path.join(dir, 'runtime.json');
+    writeFileSync(file, JSON.stringify({ featureOn: false }));
+    const config = createRuntimeConfig({ schema, initial: { timeoutMs: 100, featureOn: true }, logger: logger() });
+    const stop = config.watch(file, 20);
+    stop();
+    expect(config.get()).toEqual({ timeoutMs: 100, featureOn: false });
+    expect(config.version()).toBe(2);
+  });
+
+  it('derives a live view that stays the same object until a change is applied', () => {
+    const config = createRuntimeConfig({ schema, initial: { timeoutMs: 100, featureOn: true }, logger: logger() });
+    const budget = config.derive((settings) => ({ timeoutMs: settings.timeoutMs }));
+    const first = budget();
+    expect(budget()).toBe(first);
+    config.apply({ timeoutMs: 300 }, 'test');
+    expect(budget()).not.toBe(first);
+    expect(budget()).toEqual({ timeoutMs: 300 });
+    config.apply({ timeoutMs: -1 }, 'test');
+    expect(budget()).toEqual({ timeoutMs: 300 });
+  });
+
   it('is read and changed over HTTP with the admin token', async () => {
     const config = createRuntimeConfig({ schema, initial: { timeoutMs: 100, featureOn: true }, logger: logger() });
     const lifecycle = new Lifecycle();

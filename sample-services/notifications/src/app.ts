@@ -12,8 +12,16 @@ const recentQuery = z
   })
   .strict();
 
-export function createApp(deps: { lifecycle: Lifecycle; logger: Logger; chaos?: ServiceChaos | undefined; mailer: Mailer }): Express {
+export function createApp(deps: {
+  lifecycle: Lifecycle;
+  logger: Logger;
+  chaos?: ServiceChaos | undefined;
+  mailer: Mailer;
+  /** Operator routes (runtime configuration), mounted only when the service has an admin token. */
+  adminRoutes?: Router | undefined;
+}): Express {
   const routes = Router();
+  if (deps.adminRoutes !== undefined) routes.use(deps.adminRoutes);
   routes.get('/notifications', (req, res) => {
     const { orderId, limit } = recentQuery.parse(req.query);
     const items = deps.mailer.recent().filter((email) => orderId === undefined || email.orderId === orderId);

@@ -2,18 +2,22 @@
  * The notifications composition root, the only place that reads the environment, listens and
  * handles signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`).
  */
-import { exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
+import { createRuntimeConfig, exitOnStartFailure, startServer, serviceChaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { startConsumer, type Consumer } from './consumer';
 import { createMailer } from './mailer';
+import { initialRuntime, runtimeSchema } from './runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const chaos = serviceChaos('notifications', config, logger);
-  const mailer = createMailer({ logger, failureRate: () => config.NOTIFICATIONS_FAILURE_RATE, random: Math.random });
+  // the mail relay's failure share changes while the service runs (PUT /admin/config, CONFIG_FILE)
+  const runtime = createRuntimeConfig({ schema: runtimeSchema, initial: initialRuntime(config), logger, onChange: (settings) => (logger.level = settings.logLevel) });
+  const stopWatching = config.CONFIG_FILE === undefined ? undefined : runtime.watch(config.CONFIG_FILE);
+  const mailer = createMailer({ logger, failureRate: () => runtime.get().failureRate, random: Math.random });
   const consumer: Consumer | undefined =
     config.AMQP_URL === undefined
       ? undefined
@@ -36,11 +40,11 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle(consumer === undefined ? [] : [{ name: 'broker', check: () => consumer.connected() }]);
   await startServer({
     name: 'notifications',
-    app: createApp({ chaos, lifecycle, logger, mailer }),
+    app: createApp({ chaos, lifecycle, logger, mailer, adminRoutes: config.ADMIN_TOKEN === undefined ? undefined : runtime.router(config.ADMIN_TOKEN) }),
     config,
     lifecycle,
     logger,
-    closers: consumer === undefined ? [] : [{ name: 'consumer', close: () => consumer.close() }],
+    closers: [{ name: 'config watch', close: () => stopWatching?.() }, ...(consumer === undefined ? [] : [{ name: 'consumer', close: () => consumer.close() }])],
     describe: { broker: config.AMQP_URL === undefined ? 'none' : 'rabbitmq' },
   });
 }

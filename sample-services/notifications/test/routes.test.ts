@@ -5,8 +5,11 @@ import { Lifecycle, createLogger } from '@kit/telemetry';
 import fc from 'fast-check';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRuntimeConfig } from '@kit/service';
 import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { createMailer } from '../src/mailer';
+import { initialRuntime, runtimeSchema } from '../src/runtime';
 
 const logger = createLogger({ destination: new PassThrough().resume() });
 const mailer = createMailer({ logger, failureRate: () => 0, random: Math.random });
@@ -54,5 +57,21 @@ describe('GET /notifications', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('runtime configuration', () => {
+  it('makes the mail relay fail once an operator sets the failure rate to 1, and refuses a rate above 1', async () => {
+    const runtime = createRuntimeConfig({ schema: runtimeSchema, initial: initialRuntime(loadConfig({})), logger });
+    const flaky = createMailer({ logger, failureRate: () => runtime.get().failureRate, random: Math.random });
+    const admin = { 'x-admin-token': 'notifications-admin-token-01' };
+    const operated = createApp({ lifecycle, logger, mailer: flaky, adminRoutes: runtime.router('notifications-admin-token-01') });
+    const event = { orderId: `o-${randomUUID()}`, customerEmail: 'ada@example.com', totalMinor: 100, currency: 'EUR' as const };
+
+    await expect(flaky.send(event)).resolves.toBeUndefined();
+    await request(operated).put('/admin/config').set(admin).send({ failureRate: 1 }).expect(200);
+    await expect(flaky.send(event)).rejects.toThrow('mail relay refused');
+    const bad = await request(operated).put('/admin/config').set(admin).send({ failureRate: 1.5 }).expect(400);
+    expect(bad.body.error.message).toContain('failureRate');
   });
 });

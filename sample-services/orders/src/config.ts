@@ -1,11 +1,12 @@
 /** The orders configuration: the shared service keys, its stores, its upstreams and their budgets. */
-import { baseConfigShape, loadConfig as load } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, loadConfig as load, runtimeConfigShape } from '@kit/service';
 import { z } from 'zod';
 
 const url = (fallback: string) => z.url().default(fallback);
 
 const schema = z.object({
   ...baseConfigShape(8082),
+  ...runtimeConfigShape(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('unset = in-memory store'),
   AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL').optional().describe('unset = events kept in memory'),
   CATALOG_URL: url('http://127.0.0.1:8081'),
@@ -13,6 +14,7 @@ const schema = z.object({
   PAYMENTS_URL: url('http://127.0.0.1:8084'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000).describe('per-attempt budget of calls to other services'),
   PAYMENTS_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(2_000).describe('per-attempt budget of a charge'),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(DEFAULT_DEPENDENCY_SETTINGS.retries).describe('extra attempts of reads and keyed writes'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
 });
 

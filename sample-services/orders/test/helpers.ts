@@ -11,9 +11,9 @@ import { createApp as inventoryApp } from '@kit/inventory/app';
 import { createMemoryStore as inventoryStore } from '@kit/inventory/store';
 import { createApp as paymentsApp } from '@kit/payments/app';
 import { createProvider } from '@kit/payments/provider';
-import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, createHttpDependency, type DependencySettingsSource } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { createApp } from '../src/app';
 import { createCheckout } from '../src/checkout';
 import { createMemoryStore, type OrdersStore } from '../src/store';
@@ -38,10 +38,14 @@ export interface Shop {
   readonly paymentsUrl: string;
   /** While true, payments answers every request with 503. */
   paymentsDown: boolean;
+  /** Payments answers this much later. */
+  paymentsDelayMs: number;
   close(): void;
 }
 
-export async function openShop(options: { store?: OrdersStore; halfOpenAfterMs?: number } = {}): Promise<Shop> {
+export async function openShop(
+  options: { store?: OrdersStore; halfOpenAfterMs?: number; paymentsSettings?: DependencySettingsSource; adminRoutes?: Router } = {},
+): Promise<Shop> {
   const logger = quietLogger();
   const provider = createProvider({
     settings: () => ({ medianMs: 0, sigma: 0, declineRate: 0 }),
@@ -49,11 +53,11 @@ export async function openShop(options: { store?: OrdersStore; halfOpenAfterMs?:
     sleep: () => Promise.resolve(),
     now: () => new Date(),
   });
-  const shop = { paymentsDown: false } as { paymentsDown: boolean };
+  const shop = { paymentsDown: false, paymentsDelayMs: 0 } as { paymentsDown: boolean; paymentsDelayMs: number };
   const payments = express();
   payments.use((_req, res, next) => {
     if (shop.paymentsDown) res.status(503).json({ error: { code: 'down', message: 'payments is down' } });
-    else next();
+    else setTimeout(next, shop.paymentsDelayMs);
   });
   payments.use(paymentsApp({ provider, logger, lifecycle: ready() }));
   const servers = await Promise.all([
@@ -69,10 +73,10 @@ export async function openShop(options: { store?: OrdersStore; halfOpenAfterMs?:
     logger,
     catalog: createHttpDependency({ name: 'catalog', baseUrl: catalog.url, logger, settings }),
     inventory: createHttpDependency({ name: 'inventory', baseUrl: inventory.url, logger, settings }),
-    payments: createHttpDependency({ name: 'payments', baseUrl: pay.url, logger, settings: { ...settings, retries: 0 } }),
+    payments: createHttpDependency({ name: 'payments', baseUrl: pay.url, logger, settings: options.paymentsSettings ?? { ...settings, retries: 0 } }),
   });
   return Object.assign(shop, {
-    orders: createApp({ store, checkout, lifecycle: ready(), logger }),
+    orders: createApp({ store, checkout, lifecycle: ready(), logger, adminRoutes: options.adminRoutes }),
     store,
     inventoryUrl: inventory.url,
     paymentsUrl: pay.url,

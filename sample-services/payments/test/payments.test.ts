@@ -3,7 +3,10 @@ import { Lifecycle, createLogger } from '@kit/telemetry';
 import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createRuntimeConfig } from '@kit/service';
 import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { initialRuntime, providerSettings, runtimeSchema } from '../src/runtime';
 import { TEST_CARDS, createProvider, latencyMs, type ProviderSettings } from '../src/provider';
 
 /** A small seeded generator, so latencies and declines repeat from run to run. */
@@ -138,5 +141,25 @@ describe('simulated latency', () => {
     expect(median).toBeGreaterThan(34);
     expect(median).toBeLessThan(46);
     expect(p99 / median).toBeGreaterThan(3);
+  });
+});
+
+describe('runtime configuration', () => {
+  it('declines every charge once an operator sets the decline rate to 1 with PUT /admin/config', async () => {
+    const logger = createLogger({ destination: new PassThrough().resume() });
+    const runtime = createRuntimeConfig({ schema: runtimeSchema, initial: initialRuntime(loadConfig({ PAYMENTS_DECLINE_RATE: '0' })), logger });
+    const provider = createProvider({ settings: runtime.derive(providerSettings), random: seeded(3), sleep: () => Promise.resolve(), now: () => new Date() });
+    const lifecycle = new Lifecycle();
+    lifecycle.markStarted();
+    const app = createApp({ provider, logger, lifecycle, adminRoutes: runtime.router('payments-admin-token-0123') });
+    const admin = { 'x-admin-token': 'payments-admin-token-0123' };
+
+    const before = await request(app).post('/charges').set('Idempotency-Key', 'runtime-charge-1').send(charge('o-rt-1', 'tok_mastercard'));
+    expect(before.body.status).toBe('succeeded');
+    await request(app).put('/admin/config').set(admin).send({ declineRate: 1 }).expect(200);
+    const after = await request(app).post('/charges').set('Idempotency-Key', 'runtime-charge-2').send(charge('o-rt-2', 'tok_mastercard'));
+    expect(after.body.status).toBe('declined');
+    const bad = await request(app).put('/admin/config').set(admin).send({ declineRate: 2 }).expect(400);
+    expect(bad.body.error.message).toContain('declineRate');
   });
 });
