@@ -26,8 +26,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODE_PROCESSES, startStack, type ProcessName, type RunningStack, type StackMode } from '@kit/runner';
 import { readRssBytes } from './app-process';
-import { ascending, driveCheckouts, median, openLoad, percentile, type Phase } from './open-load';
-import { startSink } from './otlp-sink';
+import { ascending, driveCheckouts, interleavedRounds, median, openLoad, percentile, type Phase } from './open-load';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -168,27 +167,19 @@ const highest = (steps: readonly Step[], test: (step: Step) => boolean) => {
 };
 
 async function main(): Promise<void> {
-  const engines = spawnSync('bash', [path.join(ROOT, 'scripts', 'engines.sh')], { stdio: 'inherit' });
-  if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
-  const sink = await startSink();
-  const runs: Run[] = [];
-  try {
-    for (let round = 0; round < settings.rounds; round += 1) {
-      const order = round % 2 === 0 ? MODES : [...MODES].reverse();
-      for (const mode of order) {
-        const run = await runOnce(mode, `http://127.0.0.1:${String(sink.port)}`);
-        const ramp = run.steps.map((s) => `${String(s.rate)}/s p99 ${s.p99.toFixed(0)}${s.served ? '' : ` ✗ (${s.achieved.toFixed(0)}/s, ${String(s.failed)} failed)`}`).join(', ');
-        process.stdout.write(
-          `[round ${String(round + 1)}] ${mode.padEnd(8)} checkout p50 ${p(run.checkout, 50).toFixed(1)} p99 ${p(run.checkout, 99).toFixed(1)} ms` +
-            ` errors ${JSON.stringify(run.checkout.errors)} | ramp ${ramp} | RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB` +
-            ` | browse p99 ${p(run.browse, 99).toFixed(1)} → ${p(run.browseUnderFault, 99).toFixed(1)} ms under the payments fault\n`,
-        );
-        runs.push(run);
-      }
-    }
-  } finally {
-    await sink.close();
-  }
+  const runs = await interleavedRounds({
+    variants: MODES,
+    rounds: settings.rounds,
+    run: runOnce,
+    report(round, mode, run) {
+      const ramp = run.steps.map((s) => `${String(s.rate)}/s p99 ${s.p99.toFixed(0)}${s.served ? '' : ` ✗ (${s.achieved.toFixed(0)}/s, ${String(s.failed)} failed)`}`).join(', ');
+      process.stdout.write(
+        `[round ${String(round)}] ${mode.padEnd(8)} checkout p50 ${p(run.checkout, 50).toFixed(1)} p99 ${p(run.checkout, 99).toFixed(1)} ms` +
+          ` errors ${JSON.stringify(run.checkout.errors)} | ramp ${ramp} | RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB` +
+          ` | browse p99 ${p(run.browse, 99).toFixed(1)} → ${p(run.browseUnderFault, 99).toFixed(1)} ms under the payments fault\n`,
+      );
+    },
+  });
 
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
   const lines = [

@@ -16,8 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SERVICES, startStack, type RunningStack, type ServiceName } from '@kit/runner';
 import { readRssBytes } from './app-process';
-import { driveCheckouts as drive, median, percentile, type Phase } from './open-load';
-import { startSink } from './otlp-sink';
+import { driveCheckouts as drive, interleavedRounds, median, percentile, type Phase } from './open-load';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -68,23 +67,15 @@ async function runOnce(variant: Variant, sinkEndpoint: string): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  const engines = spawnSync('bash', [path.join(ROOT, 'scripts', 'engines.sh')], { stdio: 'inherit' });
-  if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
-  const sink = await startSink();
-  const runs: Run[] = [];
-  try {
-    for (let round = 0; round < settings.rounds; round += 1) {
-      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
-      for (const variant of order) {
-        const run = await runOnce(variant, `http://127.0.0.1:${sink.port}`);
-        const sorted = [...run.phase.latencies].sort((a, b) => a - b);
-        process.stdout.write(`[round ${round + 1}] ${variant.padEnd(13)} ${(run.phase.ok / run.phase.seconds).toFixed(0)} ok/s  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms  errors ${JSON.stringify(run.phase.errors)}\n`);
-        runs.push(run);
-      }
-    }
-  } finally {
-    await sink.close();
-  }
+  const runs = await interleavedRounds({
+    variants: VARIANTS,
+    rounds: settings.rounds,
+    run: runOnce,
+    report(round, variant, run) {
+      const sorted = [...run.phase.latencies].sort((a, b) => a - b);
+      process.stdout.write(`[round ${round}] ${variant.padEnd(13)} ${(run.phase.ok / run.phase.seconds).toFixed(0)} ok/s  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms  errors ${JSON.stringify(run.phase.errors)}\n`);
+    },
+  });
   const lines = [
     '# Checkout benchmark',
     '',

@@ -3,9 +3,12 @@
  * ones finished (how real users arrive), each one timed end to end. Shared by the checkout and the
  * architectures benchmarks.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startSink } from './otlp-sink';
 
 export interface Phase {
   readonly sent: number;
@@ -78,3 +81,33 @@ export const percentile = (sorted: readonly number[], p: number): number =>
 export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 export const ascending = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
+
+/**
+ * The benchmarks' rounds: starts the engines (scripts/engines.sh) and a local OTLP sink, then runs
+ * every variant once per round, interleaved with the order rotated each round so no variant always
+ * runs first, and reports each run as it ends.
+ */
+export async function interleavedRounds<V, R>(options: {
+  readonly variants: readonly V[];
+  readonly rounds: number;
+  readonly run: (variant: V, sinkEndpoint: string) => Promise<R>;
+  readonly report: (round: number, variant: V, run: R) => void;
+}): Promise<R[]> {
+  const engines = spawnSync('bash', [path.resolve(__dirname, '..', '..', 'scripts', 'engines.sh')], { stdio: 'inherit' });
+  if (engines.status !== 0) throw new Error('scripts/engines.sh failed');
+  const sink = await startSink();
+  const runs: R[] = [];
+  try {
+    for (let round = 0; round < options.rounds; round += 1) {
+      const order = round % 2 === 0 ? options.variants : [...options.variants].reverse();
+      for (const variant of order) {
+        const run = await options.run(variant, `http://127.0.0.1:${String(sink.port)}`);
+        options.report(round + 1, variant, run);
+        runs.push(run);
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  return runs;
+}
