@@ -178,7 +178,7 @@ describe.each(MODES)('the shop as $mode', ({ mode, basePort, redisDb, vhost, dat
       }
 
       const sentFor = async (id: string) => {
-        const res = await fetch(`${stack.urls.gateway}/api/notifications`).catch(() => undefined);
+        const res = await fetch(`${stack.urls.gateway}/api/notifications?orderId=${id}`).catch(() => undefined);
         if (res?.status !== 200) return -1;
         const body = (await res.json()) as { items: { orderId: string }[] };
         return body.items.filter((item) => item.orderId === id).length;
