@@ -50,6 +50,8 @@ export interface StackOptions {
    * read the same keys), then its own entry on top.
    */
   readonly env?: Partial<Record<ProcessName, Record<string, string>>>;
+  /** Environment every process gets (chaos switch and token, exporters), under its own `env` entry. */
+  readonly commonEnv?: Record<string, string>;
   /** Called with every output line (stdout and stderr) of every process. */
   readonly onLine?: (service: ProcessName, line: string) => void;
   readonly readyTimeoutMs?: number;
@@ -146,8 +148,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const managed = new Map<ProcessName, Managed>();
   let stopping = false;
   const extraEnv = (name: ProcessName): Record<string, string> => {
-    if (name !== 'monolith') return options.env?.[name] ?? {};
-    const merged: Record<string, string> = {};
+    if (name !== 'monolith') return { ...options.commonEnv, ...options.env?.[name] };
+    const merged: Record<string, string> = { ...options.commonEnv };
     for (const source of [...MODULE_SERVICES, 'monolith'] as const) Object.assign(merged, options.env?.[source]);
     return merged;
   };

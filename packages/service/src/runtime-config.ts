@@ -83,23 +83,22 @@ export function createRuntimeConfig<S extends z.ZodObject>(options: {
       };
     },
     watch(file, intervalMs = 1_000) {
+      const unreadable = (error: unknown) => {
+        reloads.inc({ result: 'rejected' });
+        logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
+      };
       const applyText = (text: string) => {
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
         } catch (error) {
-          reloads.inc({ result: 'rejected' });
-          logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
+          unreadable(error);
           return;
         }
         apply(parsed, file);
       };
       const load = async () => {
-        const text = await readFile(file, 'utf8').catch((error: unknown) => {
-          reloads.inc({ result: 'rejected' });
-          logger.warn('configuration file unreadable; keeping the current configuration', { file, error: String(error) });
-          return undefined;
-        });
+        const text = await readFile(file, 'utf8').catch(unreadable);
         if (text !== undefined) applyText(text);
       };
       // what the file says counts from the start, not only from its next change

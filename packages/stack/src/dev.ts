@@ -50,10 +50,9 @@ async function main(): Promise<void> {
     mode,
     basePort,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
+    commonEnv: chaos,
     // a Collector you run yourself on localhost gets the storefront's Faro telemetry when FARO_URL says so
-    env: Object.fromEntries(
-      processes.map((service) => [service, { ...chaos, ...((service === 'gateway' || service === 'monolith') && process.env.FARO_URL !== undefined ? { FARO_URL: process.env.FARO_URL } : {}) }]),
-    ),
+    env: process.env.FARO_URL === undefined ? {} : { gateway: { FARO_URL: process.env.FARO_URL } },
     onLine: (service, line) => process.stdout.write(`${service.padEnd(width)} | ${line}\n`),
   });
   process.stdout.write(`\nthe kit is up:\n${processes.map((s) => `  ${s.padEnd(width)}  ${stack.urls[s] ?? ''}`).join('\n')}\n  prometheus     ${prometheus.url} (the kit's rules and alerts)\n  alertmanager   ${alertmanager.url}\n\nshop:  ${stack.urls.gateway}/  (chaos console: ${stack.urls.gateway}/#/chaos, token below)\ntry: curl ${stack.urls.gateway}/api/health\nchaos: export CHAOS_TOKEN=${chaosToken} KIT_GATEWAY_URL=${stack.urls.gateway} KIT_PROMETHEUS_URL=${prometheus.url}\n       npm run chaos -- help; npm run gameday -- list\n\n`);

@@ -35,15 +35,12 @@ beforeAll(async () => {
     redisUrl: 'redis://127.0.0.1:6379/5',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-gameday',
     databases: { catalog: 'kit_gameday_catalog', orders: 'kit_gameday_orders' },
+    // the game days watch metrics; traces and logs have their own tests
+    commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN: TOKEN, OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
     env: Object.fromEntries(
       SERVICES.map((service) => [
         service,
         {
-          CHAOS_ENABLED: 'true',
-          CHAOS_TOKEN: TOKEN,
-          // the game days watch metrics; traces and logs have their own tests
-          OTEL_TRACES_EXPORTER: 'none',
-          OTEL_LOGS_EXPORTER: 'none',
           NODE_OPTIONS: compose.services[service]?.environment?.NODE_OPTIONS ?? '',
           ...(service === 'loadgen' ? { LOADGEN_RATE: '0' } : {}),
           ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),

@@ -72,14 +72,13 @@ beforeAll(async () => {
     redisUrl: 'redis://127.0.0.1:6379/4',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-stack',
     databases: { catalog: 'kit_stack_catalog', orders: 'kit_stack_orders' },
+    commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN },
     env: Object.fromEntries(
       SERVICES.map((service) => [
         service,
         {
           // the Node flags compose runs the containers with, so the memory check below measures them
           NODE_OPTIONS: compose.services[service]?.environment?.NODE_OPTIONS ?? '',
-          CHAOS_ENABLED: 'true',
-          CHAOS_TOKEN,
           // the compose defaults: loadgen drives the demo traffic users see first
           ...(service === 'loadgen' ? { LOADGEN_RATE: '5', LOADGEN_CHECKOUT_SHARE: '0.2' } : {}),
           ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),

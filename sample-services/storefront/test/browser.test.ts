@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attribute, startOtlpReceiver, startStack, SERVICES, type OtlpReceiver, type RunningStack, type StackMode } from '@kit/runner';
+import { attribute, startOtlpReceiver, startStack, type OtlpReceiver, type RunningStack, type StackMode } from '@kit/runner';
 import { COLLECTOR_PORTS, repoPath, startCollector, type EngineProcess } from '@kit/stack';
 
 // below 32768, outside the kernel's ephemeral range
@@ -91,19 +91,13 @@ describe.each(MODES)('the storefront on the $mode, in Chromium', ({ mode, basePo
       redisUrl: 'redis://127.0.0.1:6379/7',
       amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-browser',
       databases: { catalog: 'kit_browser_catalog', orders: 'kit_browser_orders' },
-      env: Object.fromEntries(
-        SERVICES.map((service) => [
-          service,
-          {
-            CHAOS_ENABLED: 'true',
-            CHAOS_TOKEN,
-            ...(service === 'gateway' ? { FARO_URL, GRAFANA_URL: 'http://localhost:3000' } : {}),
-            ...(service === 'loadgen' ? { LOADGEN_RATE: '0' } : {}),
-            ...(service === 'payments' ? { PAYMENTS_DECLINE_RATE: '0' } : {}),
-            ...(service === 'notifications' ? { NOTIFICATIONS_FAILURE_RATE: '0' } : {}),
-          },
-        ]),
-      ),
+      commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN },
+      env: {
+        gateway: { FARO_URL, GRAFANA_URL: 'http://localhost:3000' },
+        loadgen: { LOADGEN_RATE: '0' },
+        payments: { PAYMENTS_DECLINE_RATE: '0' },
+        notifications: { NOTIFICATIONS_FAILURE_RATE: '0' },
+      },
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
     context.on('request', (request) => {
