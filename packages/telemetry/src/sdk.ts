@@ -53,6 +53,15 @@ export const DEFAULT_UNTRACED_PATHS = ['/livez', '/readyz', '/metrics'];
  */
 export const BATCH_DEFAULTS = { scheduledDelayMillis: 1_000, maxExportBatchSize: 128, maxQueueSize: 2_048 };
 
+/**
+ * How long one OTLP export request may take when neither `OTEL_EXPORTER_OTLP_TIMEOUT` nor the
+ * signal's own variable is set (the SDK's default is 10 s). A Collector answers in milliseconds on
+ * loopback or in the cluster; one that hangs for longer than this is an outage, and it must show up
+ * as counted export failures while it lasts, not ten seconds later (the Telemetry pipeline
+ * dashboard and the TelemetryPipelineDropping alert read those counts).
+ */
+export const EXPORT_TIMEOUT_MS = 3_000;
+
 /** Upper bound on how long shutdown waits for the last export. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
@@ -105,14 +114,23 @@ export function otlpProtocol(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'LOGS'):
   return 'http/protobuf';
 }
 
-function traceExporterFor(protocol: OtlpProtocol): SpanExporter {
-  if (protocol === 'grpc') return new GrpcTraceExporter();
-  return protocol === 'http/json' ? new JsonTraceExporter() : new ProtoTraceExporter();
+/**
+ * The exporter options the kit sets for one signal: the kit's export timeout unless a standard
+ * variable names one (the exporters read those themselves, and an option given here would win).
+ */
+export function exporterOptions(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'LOGS'): { timeoutMillis?: number } {
+  const named = [env[`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`], env.OTEL_EXPORTER_OTLP_TIMEOUT].some((value) => value !== undefined && value.trim() !== '');
+  return named ? {} : { timeoutMillis: EXPORT_TIMEOUT_MS };
 }
 
-function logExporterFor(protocol: OtlpProtocol): LogRecordExporter {
-  if (protocol === 'grpc') return new GrpcLogExporter();
-  return protocol === 'http/json' ? new JsonLogExporter() : new ProtoLogExporter();
+function traceExporterFor(protocol: OtlpProtocol, options: { timeoutMillis?: number }): SpanExporter {
+  if (protocol === 'grpc') return new GrpcTraceExporter(options);
+  return protocol === 'http/json' ? new JsonTraceExporter(options) : new ProtoTraceExporter(options);
+}
+
+function logExporterFor(protocol: OtlpProtocol, options: { timeoutMillis?: number }): LogRecordExporter {
+  if (protocol === 'grpc') return new GrpcLogExporter(options);
+  return protocol === 'http/json' ? new JsonLogExporter(options) : new ProtoLogExporter(options);
 }
 
 /** `OTEL_TRACES_EXPORTER` / `OTEL_LOGS_EXPORTER`: `otlp` (default) or `none`. */
@@ -196,7 +214,7 @@ export function startTelemetry(
     (exportsTraces
       ? [
           new BatchSpanProcessor({
-            exporter: countExports<ReadableSpan, SpanExporter>(traceExporterFor(otlpProtocol(env, 'TRACES')), 'traces', metrics),
+            exporter: countExports<ReadableSpan, SpanExporter>(traceExporterFor(otlpProtocol(env, 'TRACES'), exporterOptions(env, 'TRACES')), 'traces', metrics),
             ...batchOptions(env, 'OTEL_BSP'),
           }),
         ]
@@ -210,7 +228,7 @@ export function startTelemetry(
       (exportsLogs
         ? [
             new BatchLogRecordProcessor({
-              exporter: countExports<ReadableLogRecord, LogRecordExporter>(logExporterFor(otlpProtocol(env, 'LOGS')), 'logs', metrics),
+              exporter: countExports<ReadableLogRecord, LogRecordExporter>(logExporterFor(otlpProtocol(env, 'LOGS'), exporterOptions(env, 'LOGS')), 'logs', metrics),
               ...batchOptions(env, 'OTEL_BLRP'),
             }),
           ]
@@ -229,6 +247,17 @@ export function startTelemetry(
     ],
   });
   sdk.start();
+  // Each exported signal's counts start at 0, so its series exist before the first failure: rate()
+  // and increase() then see the first failed batch too, and a panel shows 0 rather than no data.
+  const counted = [
+    ['traces', overrides.spanProcessors === undefined && exportsTraces],
+    ['logs', overrides.logRecordProcessors === undefined && exportsLogs],
+  ] as const;
+  for (const [signal, otlp] of counted) {
+    if (!otlp) continue;
+    metrics.exportedItems.inc({ signal }, 0);
+    metrics.exportFailures.inc({ signal }, 0);
+  }
   // The OpenTelemetry winston transport still speaks the older @opentelemetry/api-logs package;
   // hand it the same provider so its records reach the SDK.
   legacyLogs.setGlobalLoggerProvider(logs.getLoggerProvider());

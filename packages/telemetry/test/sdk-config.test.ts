@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_DEFAULTS, batchOptions, exporterEnabled, otlpProtocol } from '../src/sdk';
+import { BATCH_DEFAULTS, EXPORT_TIMEOUT_MS, batchOptions, exporterEnabled, exporterOptions, otlpProtocol } from '../src/sdk';
 
 describe('telemetry configuration from standard OTEL_* variables', () => {
   it('exports traces and logs over OTLP unless the exporter variable says none', () => {
@@ -21,5 +21,15 @@ describe('telemetry configuration from standard OTEL_* variables', () => {
       scheduledDelayMillis: 250,
       maxQueueSize: BATCH_DEFAULTS.maxQueueSize,
     });
+  });
+
+  it('gives each OTLP export a few seconds unless a standard timeout variable is set', () => {
+    expect(EXPORT_TIMEOUT_MS).toBeLessThanOrEqual(5_000);
+    expect(exporterOptions({}, 'TRACES')).toEqual({ timeoutMillis: EXPORT_TIMEOUT_MS });
+    expect(exporterOptions({ OTEL_EXPORTER_OTLP_TIMEOUT: ' ' }, 'LOGS')).toEqual({ timeoutMillis: EXPORT_TIMEOUT_MS });
+    // the exporters read these themselves; an option passed in would override them
+    expect(exporterOptions({ OTEL_EXPORTER_OTLP_TIMEOUT: '20000' }, 'TRACES')).toEqual({});
+    expect(exporterOptions({ OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: '750' }, 'LOGS')).toEqual({});
+    expect(exporterOptions({ OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: '750' }, 'TRACES')).toEqual({ timeoutMillis: EXPORT_TIMEOUT_MS });
   });
 });
