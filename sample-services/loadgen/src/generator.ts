@@ -1,7 +1,8 @@
 /**
  * The open-model generator: journeys start at the configured rate whether or not earlier ones have
  * finished (as real users arrive), up to a cap on journeys in flight so an outage cannot pile up
- * unbounded work. Rate and mix are read on every tick, so a runtime change applies at once.
+ * unbounded work. Rate and mix are read on every tick, so a runtime change applies at once; each tick starts the
+ * journeys due for the time that really passed since the last one.
  */
 import { LABEL_JOURNEY, LABEL_RESULT, LABEL_STEP, METRIC_LOADGEN_JOURNEYS, METRIC_LOADGEN_REQUEST_DURATION, serviceCounter, serviceHistogram } from '@kit/telemetry';
 import { z } from 'zod';
@@ -24,9 +25,15 @@ export function createGenerator(deps: JourneyDeps & { settings: () => GeneratorS
   let inFlight = 0;
   const running = new Set<Promise<void>>();
 
+  let lastTick = 0;
+
   function tick(): void {
     const { journeysPerSecond, checkoutShare } = deps.settings();
-    carry += (journeysPerSecond * TICK_MS) / 1000;
+    // by the time that really passed, so a late timer (a busy CPU) does not lower the rate; at most
+    // a second's worth at once, so a long stall does not end in a burst
+    const now = performance.now();
+    carry += (journeysPerSecond * Math.min(now - lastTick, 1_000)) / 1000;
+    lastTick = now;
     while (carry >= 1) {
       carry -= 1;
       const journey = chooseJourney(deps.random, checkoutShare);
@@ -49,7 +56,9 @@ export function createGenerator(deps: JourneyDeps & { settings: () => GeneratorS
 
   return {
     start() {
-      timer ??= setInterval(tick, TICK_MS);
+      if (timer !== undefined) return;
+      lastTick = performance.now();
+      timer = setInterval(tick, TICK_MS);
     },
     async stop() {
       if (timer !== undefined) clearInterval(timer);

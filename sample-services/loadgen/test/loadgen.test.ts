@@ -56,7 +56,8 @@ describe('the load generator', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const atForty = hits.length;
     await request(app).put('/control').send({ journeysPerSecond: 0 }).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the journeys already started finish; no new one starts
+    await expect.poll(() => generator.inFlight(), { timeout: 10_000, message: 'journeys still in flight after the rate went to 0' }).toBe(0);
     const stopped = hits.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     await generator.stop();
