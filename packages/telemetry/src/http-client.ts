@@ -1,12 +1,15 @@
 /**
  * Outbound HTTP metrics. Node's `http` client and undici (fetch) publish request lifecycle events on
  * diagnostics channels; subscribing there measures every outbound call (axios included) without
- * patching any client, and independently of whether the call's span was sampled.
+ * patching any client, and independently of whether the call's span was sampled. The SDK's own
+ * exports are not the service's calls: the batch processors send them with tracing suppressed, and
+ * calls made so are left out.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { TraceFlags, trace } from '@opentelemetry/api';
+import { TraceFlags, context, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { EXEMPLAR_SPAN_ID, EXEMPLAR_TRACE_ID, METHOD_OTHER } from './conventions';
 import { observeWithExemplar, type KitMetrics } from './metrics';
 
@@ -20,7 +23,8 @@ interface Pending {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT']);
 
-function begin(method: string | undefined, host: string): Pending {
+function begin(method: string | undefined, host: string): Pending | undefined {
+  if (isTracingSuppressed(context.active())) return undefined;
   const spanContext = trace.getActiveSpan()?.spanContext();
   const sampled = spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
   const upper = method?.toUpperCase();
@@ -64,7 +68,8 @@ export function measureHttpClients(metrics: KitMetrics): () => void {
       'http.client.request.start',
       (message) => {
         const { request } = message as { request: ClientRequest };
-        nodeCalls.set(request, begin(request.method, request.host));
+        const pending = begin(request.method, request.host);
+        if (pending !== undefined) nodeCalls.set(request, pending);
       },
     ],
     [
@@ -91,7 +96,8 @@ export function measureHttpClients(metrics: KitMetrics): () => void {
       'undici:request:create',
       (message) => {
         const { request } = message as { request: UndiciRequest };
-        undiciCalls.set(request, begin(request.method, undiciHost(request)));
+        const pending = begin(request.method, undiciHost(request));
+        if (pending !== undefined) undiciCalls.set(request, pending);
       },
     ],
     [

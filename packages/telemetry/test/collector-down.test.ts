@@ -76,5 +76,10 @@ describe('with the collector unreachable', () => {
         interval: 200,
       })
       .toMatch(/^[1-9]\d*$/);
+    // the failed exports (POSTs) are the SDK's own traffic, not outbound calls of the service; the
+    // test's own GETs to the app are
+    const text = await getMetrics().render(false);
+    expect(text).toMatch(/^http_client_request_duration_seconds_count\{method="GET"/m);
+    expect(text).not.toMatch(/^http_client_request_duration_seconds_count\{method="POST"/m);
   });
 });

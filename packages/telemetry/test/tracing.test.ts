@@ -1,5 +1,7 @@
 import http from 'node:http';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { AddressInfo } from 'node:net';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import express from 'express';
@@ -140,6 +142,27 @@ describe('server spans', () => {
       .split('\n')
       .find((l) => l.startsWith('http_client_request_duration_seconds_bucket') && l.includes(`trace_id="${traceId}"`));
     expect(line).toContain('method="GET",server_address="127.0.0.1",status_code="200"');
+  });
+});
+
+describe('outbound call metrics', () => {
+  it('leave out calls made with tracing suppressed (the SDK\'s own exports)', async () => {
+    const ok = (host: string) =>
+      new Promise<http.Server>((resolve) => {
+        const server = http.createServer((_req, res) => res.end('{}'));
+        server.listen(0, host, () => resolve(server));
+      });
+    const [own, app] = await Promise.all([ok('127.0.0.3'), ok('127.0.0.4')]);
+    const call = (server: http.Server) =>
+      fetch(`http://${(server.address() as AddressInfo).address}:${String((server.address() as AddressInfo).port)}/`).then((res) => res.text());
+    await context.with(suppressTracing(context.active()), () => call(own));
+    await call(app);
+    own.close();
+    app.close();
+
+    const text = await getMetrics().render(false);
+    expect(text).toMatch(/^http_client_request_duration_seconds_count\{[^}]*server_address="127\.0\.0\.4"[^}]*\} 1$/m);
+    expect(text).not.toContain('server_address="127.0.0.3"');
   });
 });
 
