@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/install.sh
-npx tsc -b
+# the services and the storefront page the gateway serves at / (without it, / would answer 404)
+npm run --silent build
 exec node packages/stack/dist/dev.js "$@"
