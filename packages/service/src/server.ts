@@ -8,6 +8,7 @@ import { errorHandler, installShutdown, notFound, opsRouter, requestLogger, type
 import express, { type Express, type Router } from 'express';
 import type { Chaos } from './chaos';
 import { chaosMiddleware, chaosRouter } from './chaos-http';
+import { jsonBody } from './json-body';
 import { createLoadGuard, type LoadLimits } from './load';
 
 /** The shared keys of every service's config (see baseConfigShape). */
@@ -62,7 +63,7 @@ export interface ServiceAppOptions {
   readonly logger: Logger;
   /** The service's own routes. */
   readonly routes: Router;
-  /** Largest JSON body accepted (a larger one gets a 413). */
+  /** Largest JSON body accepted (a larger one gets a 413); the shape limits are jsonBody's. */
   readonly jsonLimit?: string;
   /** Chaos faults (when the service enables them) and the token their routes require. */
   readonly chaos?: ServiceChaos | undefined;
@@ -89,7 +90,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(requestLogger(options.logger));
   app.use(createLoadGuard({ lifecycle: options.lifecycle, ...(options.load === undefined ? {} : { limits: options.load }) }).middleware);
   if (options.chaos !== undefined) app.use(chaosMiddleware(options.chaos.faults));
-  app.use(express.json({ limit: options.jsonLimit ?? '32kb' }));
+  app.use(jsonBody(options.jsonLimit === undefined ? {} : { size: options.jsonLimit }));
   app.use(options.routes);
   app.use(notFound());
   app.use(errorHandler(options.logger));
