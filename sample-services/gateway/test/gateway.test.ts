@@ -151,6 +151,22 @@ describe('the gateway', () => {
   });
 });
 
+describe('hostile bodies', () => {
+  it('refuses a body nested 10,000 deep at the edge: a 400 naming the limit, nothing forwarded, the orders circuit closed', async () => {
+    const app = gateway();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const body = { customerEmail: 'ada@example.com', items: [{ productId: 'p-002', quantity: 1 }], card: { token: 'tok_visa' } };
+
+    // more than the breaker's five consecutive failures: none of them may count against orders
+    for (let i = 0; i < 8; i += 1) {
+      const res = await request(app).post('/api/orders').set('Content-Type', 'application/json').set('x-request-id', `deep-body-${String(i)}`).send(deep).expect(400);
+      expect(res.body).toEqual({ error: { code: 'body_too_deep', message: 'JSON nesting deeper than 32 levels', requestId: `deep-body-${String(i)}` } });
+    }
+
+    await request(app).post('/api/orders').set('Idempotency-Key', 'after-deep-bodies').send(body).expect(201);
+  });
+});
+
 describe('random input', () => {
   it('never turns a random order body or query into a 5xx', async () => {
     const app = gateway();
