@@ -286,7 +286,7 @@ function checkAnswer(hostile: Case, answer: Answer): void {
   const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };
   expect(typeof parsed.error?.code, `${where}: ${answer.body.slice(0, 300)}`).toBe('string');
   // the 404 names the method and path the client sent; everything else is checked for internals
-  const message = String(parsed.error?.message ?? '');
+  const message = typeof parsed.error?.message === 'string' ? parsed.error.message : '';
   const text = parsed.error?.code === 'not_found' && message.startsWith('No route for ') ? JSON.stringify({ ...parsed.error, message: '' }) : answer.body;
   for (const pattern of INTERNAL) expect(text, `${where}: internal text ${String(pattern)} in ${answer.body.slice(0, 300)}`).not.toMatch(pattern);
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { AppError, UpstreamError, createLogger, errorHandler, requestLogger } from '@kit/telemetry';
+import { UpstreamError, createLogger, errorHandler, requestLogger, type AppError } from '@kit/telemetry';
 import { TaskCancelledError } from 'cockatiel';
 import express from 'express';
 import request from 'supertest';
@@ -206,8 +206,14 @@ describe('rejections are logged per episode, not per call', () => {
   it('a full bulkhead writes one line when shedding starts and one with the count when a call is admitted again', async () => {
     const { logger, seen } = lines();
     const dependency = createDependency(unique('shed'), logger, settings({ retries: 0, concurrency: 1, queue: 0, timeoutMs: 2_000 }));
-    let release = () => undefined as void;
-    const blocker = dependency.execute(() => new Promise<string>((resolve) => (release = () => resolve('done'))), { idempotent: false });
+    let release: () => void = () => undefined;
+    const blocker = dependency.execute(
+      () =>
+        new Promise<string>((resolve) => {
+          release = () => resolve('done');
+        }),
+      { idempotent: false },
+    );
     const shed = await Promise.allSettled(Array.from({ length: 50 }, () => dependency.execute(() => Promise.resolve('x'), { idempotent: false })));
     release();
     await blocker;

@@ -185,7 +185,7 @@ function causes(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
     if (!(current instanceof Error)) {
-      parts.push(String(current));
+      parts.push(typeof current === 'string' ? current : 'non-error value');
       break;
     }
     const code = (current as { code?: unknown }).code;
