@@ -136,6 +136,9 @@ const ROUTES: readonly (readonly [string, (id: string) => string])[] = [
   ['GET', (id) => `//api//catalog//products//${id}`],
   ['GET', (id) => `/api/${id}`],
   ['GET', (id) => `/${id}`],
+  // the services' operations routes must not be reachable through the public entry point
+  ['GET', () => '/api/catalog/metrics'],
+  ['GET', (id) => `/api/catalog/chaos/faults/${id}`],
 ];
 
 const query = fc.oneof(
@@ -281,6 +284,7 @@ function checkAnswer(hostile: Case, answer: Answer): void {
     expect(hostile.request.method, `${where}: connection closed without an answer`).toBe('CONNECT');
     return;
   }
+  if (/^\/api\/catalog\/(metrics|chaos)/.test(hostile.request.target)) expect(answer.status, `${where}: an operations route answered`).not.toBe(200);
   if (answer.status < 400 || hostile.request.method === 'HEAD') return;
   expect(answer.headers['content-type'] ?? '', `${where}: ${String(answer.status)} without a JSON body`).toMatch(/^application\/json/);
   const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };

@@ -130,7 +130,9 @@ export function createApp(deps: GatewayDeps): Express {
     const ready = entries.every(([, state]) => state === 'ready');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'degraded', services: Object.fromEntries(entries) });
   });
-  app.use('/api/catalog', forwardTo(upstreams.catalog, (path) => path));
+  // catalog's public API only: its operations routes (/metrics, /readyz, /chaos) stay unreachable from outside
+  const catalog = forwardTo(upstreams.catalog, strip('/api/catalog'));
+  app.get(['/api/catalog/categories', '/api/catalog/products', '/api/catalog/products/:id', '/api/catalog/products/:id/recommendations'], catalog);
   const orders = forwardTo(upstreams.orders, strip('/api'));
   app.post('/api/orders', orders);
   app.get('/api/orders/:id', orders);

@@ -146,6 +146,16 @@ describe('the gateway', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('keeps the services\' operations routes private: only catalog\'s API is forwarded', async () => {
+    const app = gateway();
+    for (const path of ['/api/catalog/metrics', '/api/catalog/readyz', '/api/catalog/livez', '/api/catalog/chaos/faults', '/api/catalog/../metrics']) {
+      const res = await request(app).get(path).expect(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    await request(app).post('/api/catalog/products').send({}).expect(404);
+    await request(app).get('/api/catalog/products/p-001/recommendations').expect(200);
+  });
+
   it('answers unknown API paths with a JSON 404', async () => {
     await request(gateway()).get('/api/unknown').expect(404, { error: { code: 'not_found', message: 'No route for GET /api/unknown' } });
   });
