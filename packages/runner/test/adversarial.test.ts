@@ -147,7 +147,7 @@ const query = fc.oneof(
   fc.string({ maxLength: 60 }).map((s) => `?q=${encodeURIComponent(s)}&limit=${String(s.length)}`),
 );
 
-const deepText = fc.tuple(fc.integer({ min: 33, max: 12_000 }), fc.boolean()).map(([depth, arrays]) => (arrays ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const deepText = fc.tuple(fc.noBias(fc.integer({ min: 33, max: 12_000 })), fc.boolean()).map(([depth, arrays]) => (arrays ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
 const jsonBodies = fc.oneof(
   deepText,
   fc.integer({ min: 1_001, max: 8_000 }).map((n) => `{"items":[${Array.from({ length: n }, () => '0').join(',')}]}`),
@@ -233,7 +233,17 @@ interface Case {
 
 const framing = fc.constantFrom('plain', 'plain', 'plain', 'plain', 'duplicate-length', 'chunked-and-length', 'short-length');
 
-const hostileCase: fc.Arbitrary<Case> = fc
+const framed = (body: Buffer | null, frame: string): { headers: [string, string][]; ownFraming: boolean } => {
+  if (body === null || frame === 'plain') return { headers: [], ownFraming: false };
+  if (frame === 'duplicate-length') return { headers: [['Content-Length', String(body.length)], ['Content-Length', String(body.length + 1)]], ownFraming: true };
+  if (frame === 'chunked-and-length') return { headers: [['Transfer-Encoding', 'chunked'], ['Content-Length', String(body.length)]], ownFraming: true };
+  return { headers: [['Content-Length', String(Math.max(0, body.length - 3))]], ownFraming: true };
+};
+const describeCase = (method: string, target: string, type: string, body: Buffer | null, frame: string, extra: readonly (readonly [string, string])[]) =>
+  `${method} ${target.slice(0, 120)} [${type}] body=${body === null ? 'none' : `${String(body.length)}B ${body.subarray(0, 60).toString('latin1')}`} framing=${frame} headers=${extra.map(([n, v]) => `${n}:${v.slice(0, 30)}`).join(',')}`;
+
+/** Anything on any route: odd methods, paths, queries, headers, framing, with or without a body. */
+const anyRequest: fc.Arbitrary<Case> = fc
   .record({
     route: fc.constantFrom(...ROUTES),
     oddMethod: fc.option(fc.constantFrom(...ODD_METHODS), { freq: 3 }),
@@ -246,25 +256,40 @@ const hostileCase: fc.Arbitrary<Case> = fc
   })
   .map(({ route, oddMethod, id, query: q, body, type, abuse, framing: frame }) => {
     const method = oddMethod ?? route[0];
-    const headers: [string, string][] = [...abuse];
-    if (type !== '') headers.push(['Content-Type', type]);
-    let ownFraming = false;
-    if (body !== null && frame === 'duplicate-length') {
-      headers.push(['Content-Length', String(body.length)], ['Content-Length', String(body.length + 1)]);
-      ownFraming = true;
-    } else if (body !== null && frame === 'chunked-and-length') {
-      headers.push(['Transfer-Encoding', 'chunked'], ['Content-Length', String(body.length)]);
-      ownFraming = true;
-    } else if (body !== null && frame === 'short-length') {
-      headers.push(['Content-Length', String(Math.max(0, body.length - 3))]);
-      ownFraming = true;
-    }
     const target = route[1](id) + q;
-    return {
-      request: { method, target, headers, body: body ?? undefined, ownFraming },
-      label: `${method} ${target.slice(0, 120)} [${type}] body=${body === null ? 'none' : `${String(body.length)}B ${body.subarray(0, 60).toString('latin1')}`} framing=${frame} headers=${abuse.map(([n, v]) => `${n}:${v.slice(0, 30)}`).join(',')}`,
-    };
+    const framing = framed(body, frame);
+    const headers: [string, string][] = [...abuse, ...(type === '' ? [] : [['Content-Type', type] as [string, string]]), ...framing.headers];
+    return { request: { method, target, headers, body: body ?? undefined, ownFraming: framing.ownFraming }, label: describeCase(method, target, type, body, frame, abuse) };
   });
+
+/**
+ * A hostile body where bodies are taken and forwarded (a checkout, the admin stock route with its
+ * token, the chaos API with its token, aimed at a service that does not exist so no fault can land),
+ * mostly as well-framed JSON so it gets past the framing and reaches the parsers and the services.
+ */
+const BODY_ROUTES: readonly (readonly [string, string, readonly (readonly [string, string])[]])[] = [
+  ['POST', '/api/orders', []],
+  ['POST', '/api/orders', [['Idempotency-Key', 'adversarial-fixed-key']]],
+  ['PUT', '/api/admin/stock/p-001', [['Authorization', `Bearer ${ADMIN}`]]],
+  ['POST', '/api/chaos/nowhere/faults', [['Authorization', `Bearer ${CHAOS}`]]],
+];
+const bodyAttack: fc.Arbitrary<Case> = fc
+  .record({
+    route: fc.constantFrom(...BODY_ROUTES),
+    body: bodies,
+    type: fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: contentType }),
+    abuse: fc.oneof({ weight: 8, arbitrary: fc.constant([] as [string, string][]) }, { weight: 2, arbitrary: headerAbuse }),
+  })
+  .map(({ route: [method, target, auth], body, type, abuse }) => {
+    const extra = [...auth, ...abuse];
+    const headers: [string, string][] = [...extra.map(([n, v]): [string, string] => [n, v]), ...(type === '' ? [] : [['Content-Type', type] as [string, string]])];
+    return { request: { method, target, headers, body }, label: describeCase(method, target, type, body, 'plain', extra) };
+  });
+
+// a counterexample prints as its one-line label, not as a 60 KB buffer
+const hostileCase: fc.Arbitrary<Case> = fc
+  .oneof({ weight: 1, arbitrary: anyRequest }, { weight: 1, arbitrary: bodyAttack })
+  .map((hostile) => Object.assign(hostile, { [fc.toStringMethod]: () => hostile.label }));
 
 // ---------------------------------------------------------------------------------------------
 // what an answer must never be
