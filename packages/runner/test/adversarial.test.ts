@@ -419,8 +419,8 @@ describe.each(MODES)('the shop as $mode, attacked', ({ mode, basePort, redisDb, 
     await checkout('at the end');
 
     // label values are templates, not what the attacker sent: the second half of the attack, with
-    // another few hundred distinct paths, added no route or method label value of its own
-    expect(paths.size - pathsAtHalf).toBeGreaterThan(100);
+    // another hundred and more distinct paths, added no route or method label value of its own
+    expect(paths.size - pathsAtHalf).toBeGreaterThan(50);
     for (const route of after.routes) expect(route, 'a route label that is not a template').toMatch(/^(unmatched|\/[\w/:.*|-]*)$/);
     expect(after.routes.size).toBeLessThanOrEqual(30);
     expect([...after.methods].filter((m) => !['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY', 'CONNECT', '_OTHER'].includes(m))).toEqual([]);
