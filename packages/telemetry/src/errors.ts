@@ -1,6 +1,7 @@
 /**
  * The error family every service throws. The error middleware turns any of them (and anything else
- * thrown) into `{ error: { code, message } }` with the right status.
+ * thrown) into `{ error: { code, message, requestId } }` with the right status; a 5xx never shows
+ * the exception's text.
  */
 export class AppError extends Error {
   readonly status: number;
