@@ -5,6 +5,7 @@
  */
 import { AppError, NotFoundError } from '@kit/telemetry';
 import { circuitStates } from './dependency';
+import { jsonBody } from './json-body';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Chaos } from './chaos';
 import { bearerMatches } from './secret';
@@ -44,7 +45,7 @@ export function chaosRouter(chaos: Chaos, token: string): Router {
     // the circuits ride along so one call shows a fault and what it did to this service's calls
     res.json({ faults: chaos.list(), circuits: circuitStates() });
   });
-  router.post('/chaos/faults', express.json({ limit: '8kb' }), (req, res) => {
+  router.post('/chaos/faults', jsonBody({ size: '8kb' }), (req, res) => {
     res.status(201).json(chaos.inject(req.body));
   });
   router.delete('/chaos/faults', (_req, res) => {

@@ -6,6 +6,7 @@
  * lines and span events.
  */
 import { currentChaos } from './chaos';
+import { DependencyFailure, classifyError, countsAgainstUpstream } from './failure';
 import {
   ATTR_KIT_DEPENDENCY,
   LABEL_DEPENDENCY,
@@ -28,7 +29,6 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   IsolatedCircuitError,
-  TaskCancelledError,
   TimeoutStrategy,
   bulkhead,
   circuitBreaker,
@@ -65,17 +65,8 @@ export const DEFAULT_DEPENDENCY_SETTINGS: DependencySettings = {
   queue: 512,
 };
 
-/** An error the dependency itself caused (5xx, connection refused, timeout): it counts against it. */
-export class DependencyFailure extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'DependencyFailure';
-  }
-}
+// the failure classes live in failure.ts; DependencyFailure stays importable from here
+export { DependencyFailure } from './failure';
 
 const STATE_VALUE: Record<CircuitState, number> = {
   [CircuitState.Closed]: 0,
@@ -136,22 +127,41 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
   const fallbacks = serviceCounter(METRIC_DEPENDENCY_FALLBACKS, 'Degraded answers given instead of the dependency.', [LABEL_DEPENDENCY]);
   stateGauge.set(labels, 0);
 
-  const countsAgainst = handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError);
+  // only what the upstream caused (failure.ts): a crafted request can never open this circuit
+  const countsAgainst = handleWhen(countsAgainstUpstream);
   const breaker = circuitBreaker(countsAgainst, {
     halfOpenAfter: settings.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(settings.breakerFailures),
   });
+  // rejections are logged per episode with a count, never per call: one line when the circuit
+  // opens, one when it lets calls through again (with how many it refused meanwhile), and the same
+  // for a full bulkhead (its first refusal, then the count once a call is admitted again)
+  let refusedWhileOpen = 0;
+  let shed = 0;
   breaker.onStateChange((state) => {
     stateGauge.set(labels, STATE_VALUE[state]);
     const stateName = STATE_NAME[state];
     trace.getActiveSpan()?.addEvent('circuit.state_change', { [ATTR_KIT_DEPENDENCY]: name, 'kit.circuit.state': stateName });
     const log = state === CircuitState.Closed ? logger.info.bind(logger) : logger.warn.bind(logger);
-    log(`circuit to ${name} is ${stateName}`, { dependency: name, circuit_state: stateName });
+    if (state === CircuitState.Open || state === CircuitState.Isolated) {
+      log(`circuit to ${name} is ${stateName}`, { dependency: name, circuit_state: stateName });
+      return;
+    }
+    log(`circuit to ${name} is ${stateName}; ${String(refusedWhileOpen)} calls refused while it was open`, { dependency: name, circuit_state: stateName, rejected: refusedWhileOpen });
+    refusedWhileOpen = 0;
   });
+  const admitted = () => {
+    if (shed === 0) return;
+    logger.info(`calls to ${name} admitted again; ${String(shed)} shed while its bulkhead was full`, { dependency: name, rejected: shed });
+    shed = 0;
+  };
+  // every call that got past the bulkhead reaches the breaker and ends in one of these
+  breaker.onSuccess(admitted);
+  breaker.onFailure(admitted);
   const policies = (from: DependencySettings) => {
     const attemptTimeout = timeout(from.timeoutMs, TimeoutStrategy.Aggressive);
     attemptTimeout.onTimeout(() => timeouts.inc(labels));
-    const retrying = retry(handleWhen((error) => error instanceof DependencyFailure || error instanceof TaskCancelledError), {
+    const retrying = retry(handleWhen(countsAgainstUpstream), {
       maxAttempts: from.retries,
       backoff: new ExponentialBackoff({ initialDelay: from.retryBaseMs, maxDelay: from.retryBaseMs * 20 }),
     });
@@ -172,15 +182,29 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
   function translate(error: unknown): unknown {
     if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
       rejections.inc({ ...labels, [LABEL_REASON]: 'circuit_open' });
-      return new UpstreamError(`${name} is unavailable (circuit open)`, { cause: error });
+      refusedWhileOpen += 1;
+      return new UpstreamError(`${name} is unavailable (circuit open)`, { cause: error, reason: 'circuit_open', dependency: name });
     }
     if (error instanceof BulkheadRejectedError) {
       rejections.inc({ ...labels, [LABEL_REASON]: 'bulkhead_full' });
-      return new UpstreamError(`${name} is overloaded (too many calls in flight)`, { cause: error });
+      if (shed === 0) logger.warn(`calls to ${name} are being shed: too many in flight`, { dependency: name });
+      shed += 1;
+      return new UpstreamError(`${name} is overloaded (too many calls in flight)`, { cause: error, reason: 'bulkhead_full', dependency: name });
     }
-    if (error instanceof TaskCancelledError) return new UpstreamError(`${name} timed out`, { cause: error, status: 504 });
-    if (error instanceof DependencyFailure) return new UpstreamError(`${name} failed: ${error.message}`, { cause: error, status: 502 });
-    return error;
+    // fixed phrases only: the detail (codes, causes) stays in `cause`, for the log
+    switch (classifyError(error)) {
+      case 'timeout':
+        return new UpstreamError(`${name} timed out`, { cause: error, status: 504, reason: 'timeout', dependency: name });
+      case 'connection':
+        return new UpstreamError(`${name} is unreachable`, { cause: error, status: 502, reason: 'unreachable', dependency: name });
+      case 'overload':
+        return new UpstreamError(`${name} is overloaded`, { cause: error, status: 503, reason: 'overloaded', dependency: name });
+      case 'server_error':
+        return new UpstreamError(`${name} failed${error instanceof DependencyFailure && error.status !== undefined ? ` (answered ${String(error.status)})` : ''}`, { cause: error, status: 502, reason: 'failed', dependency: name });
+      default:
+        // 4xx answers are returned, not thrown; a local error (LocalCallError, a bug) goes on as is
+        return error;
+    }
   }
 
   const dependency: Dependency = {

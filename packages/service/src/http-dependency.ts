@@ -1,13 +1,15 @@
 /**
  * An HTTP dependency: axios calls to one upstream service under that dependency's resilience
- * policies. 5xx answers and network errors count against the upstream (retried when idempotent,
- * towards opening its circuit); 4xx answers are the upstream's verdict on the request and are
- * returned to the caller unchanged.
+ * policies. What counts against the upstream is decided in failure.ts: 5xx and 429 answers, network
+ * errors and timeouts (retried when idempotent, towards opening its circuit); 4xx answers are the
+ * upstream's verdict on the request and are returned to the caller unchanged; an error raised here
+ * while building or serialising the call (LocalCallError) never touches the circuit.
  */
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
-import axios, { isAxiosError, type AxiosInstance } from 'axios';
-import { DependencyFailure, createDependency, type Dependency, type DependencySettingsSource } from './dependency';
+import axios, { type AxiosInstance } from 'axios';
+import { createDependency, type Dependency, type DependencySettingsSource } from './dependency';
+import { answerFailure, callFailure } from './failure';
 
 export interface HttpDependencyOptions {
   readonly name: string;
@@ -90,10 +92,10 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
             signal,
           });
         } catch (error) {
-          const code = isAxiosError(error) ? (error.code ?? error.message) : String(error);
-          throw new DependencyFailure(`request failed: ${code}`, undefined, { cause: error });
+          throw callFailure(options.name, error);
         }
-        if (response.status >= 500) throw new DependencyFailure(`answered ${response.status}`, response.status);
+        const failure = answerFailure(response.status);
+        if (failure !== undefined) throw failure;
         return { status: response.status, data: response.data };
       }, { idempotent: request.idempotent });
     },

@@ -2,7 +2,9 @@
 export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig, runtimeConfigShape } from './config';
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
 export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
-export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, circuitStates, createDependency } from './dependency';
+export { DEFAULT_DEPENDENCY_SETTINGS, circuitStates, createDependency } from './dependency';
+export { DependencyFailure, LocalCallError, answerFailure, callFailure, classifyError, classifyStatus, countsAgainstUpstream, isUpstreamKind } from './failure';
+export type { FailureKind } from './failure';
 export type { Dependency, DependencySettings, DependencySettingsSource } from './dependency';
 export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
@@ -13,4 +15,6 @@ export type { ActiveFault, Chaos, ChaosOptions, FaultSpec, FaultType, RequestEff
 export { chaosMiddleware, chaosRouter } from './chaos-http';
 export { bearerMatches, sameSecret } from './secret';
 export { DEFAULT_LOAD_LIMITS, createLoadGuard } from './load';
+export { BodyLimitError, DEFAULT_JSON_LIMITS, checkJsonShape, jsonBody } from './json-body';
+export type { JsonBodyLimits } from './json-body';
 export type { LoadGuard, LoadLimits } from './load';

@@ -2,12 +2,14 @@
  * Starts a service's HTTP server the same way everywhere: listen, mark the service started (readiness
  * turns 200), log where it listens, and wire SIGTERM/SIGINT to the ordered, bounded shutdown.
  */
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { errorHandler, installShutdown, notFound, opsRouter, requestLogger, type Closer, type Lifecycle, type Logger } from '@kit/telemetry';
 import express, { type Express, type Router } from 'express';
 import type { Chaos } from './chaos';
 import { chaosMiddleware, chaosRouter } from './chaos-http';
+import { jsonBody } from './json-body';
 import { createLoadGuard, type LoadLimits } from './load';
 
 /** The shared keys of every service's config (see baseConfigShape). */
@@ -39,6 +41,7 @@ export interface RunningServer {
 export function startServer(options: StartOptions): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = options.app.listen(options.config.PORT, options.config.HOST);
+    server.on('clientError', answerClientError);
     server.once('error', reject);
     server.once('listening', () => {
       const { port } = server.address() as AddressInfo;
@@ -57,12 +60,35 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
   });
 }
 
+/**
+ * What Node's HTTP parser refuses before Express sees it (malformed request line, duplicate
+ * Content-Length, headers over the size limit, CR/LF inside a header): answered with the kit's JSON
+ * error shape instead of Node's empty 400/431, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request was not received in time']
+        : [400, 'malformed_request', 'the request is not valid HTTP/1.1'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${String(status)} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export interface ServiceAppOptions {
   readonly lifecycle: Lifecycle;
   readonly logger: Logger;
   /** The service's own routes. */
   readonly routes: Router;
-  /** Largest JSON body accepted (a larger one gets a 413). */
+  /** Largest JSON body accepted (a larger one gets a 413); the shape limits are jsonBody's. */
   readonly jsonLimit?: string;
   /** Chaos faults (when the service enables them) and the token their routes require. */
   readonly chaos?: ServiceChaos | undefined;
@@ -89,7 +115,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(requestLogger(options.logger));
   app.use(createLoadGuard({ lifecycle: options.lifecycle, ...(options.load === undefined ? {} : { limits: options.load }) }).middleware);
   if (options.chaos !== undefined) app.use(chaosMiddleware(options.chaos.faults));
-  app.use(express.json({ limit: options.jsonLimit ?? '32kb' }));
+  app.use(jsonBody(options.jsonLimit === undefined ? {} : { size: options.jsonLimit }));
   app.use(options.routes);
   app.use(notFound());
   app.use(errorHandler(options.logger));

@@ -217,7 +217,7 @@ describe('faults read where they act', () => {
     const dependency = createDependency('chaos-target', quiet, { timeoutMs: 100, retries: 0, retryBaseMs: 10, breakerFailures: 100, halfOpenAfterMs: 1_000, concurrency: 10, queue: 10 });
     const call = () => dependency.execute(() => Promise.resolve('answer'), { idempotent: false });
     const fail = faults.inject({ type: 'dependency', target: 'chaos-target' });
-    await expect(call()).rejects.toMatchObject({ status: 502, message: expect.stringContaining('partition') as string });
+    await expect(call()).rejects.toMatchObject({ status: 502, reason: 'unreachable', cause: { message: expect.stringContaining('partition') as string } });
     faults.cancel(fail.id);
     faults.inject({ type: 'dependency', target: 'chaos-target', mode: 'timeout' });
     await expect(call()).rejects.toBeInstanceOf(UpstreamError);

@@ -5,7 +5,7 @@
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ATTR_ERROR_TYPE } from './conventions';
-import { AppError } from './errors';
+import { AppError, UpstreamError } from './errors';
 import { markErrorType, routeTemplate } from './http-server';
 import type { Logger } from './logger';
 import { getMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, wantsOpenMetrics, type KitMetrics } from './metrics';
@@ -100,15 +100,22 @@ export function opsRouter(options: OpsRouterOptions): Router {
 }
 
 /**
+ * Responses whose 5xx is an expected refusal (an open circuit, a full bulkhead): the dependency logs
+ * those per episode with a count, so neither the error middleware nor the request log raises them.
+ */
+const expectedRefusals = new WeakSet<object>();
+
+/**
  * Logs each finished request once (`http` level; `warn` for 4xx is too noisy under scanners, so only
- * 5xx are raised to `error`), inside the request's trace context so the line carries its trace id.
+ * 5xx are raised to `error`, except expected refusals), inside the request's trace context so the
+ * line carries its trace id.
  */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
     const requestContext = context.active();
     res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : 'http';
+      const level = res.statusCode >= 500 && !expectedRefusals.has(res) ? 'error' : 'http';
       if (!logger.isLevelEnabled(level)) return;
       context.with(requestContext, () => {
         logger.log(level, 'request completed', {
@@ -159,33 +166,74 @@ export function toAppError(error: unknown): AppError {
   return new AppError(500, 'internal', 'Internal server error', { cause: error, expose: false });
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The id a client can quote: the gateway's x-request-id, else the request's trace id. */
+function requestIdOf(header: string | undefined): string | undefined {
+  if (header !== undefined && REQUEST_ID.test(header)) return header;
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext === undefined || /^0+$/.test(spanContext.traceId) ? undefined : spanContext.traceId;
+}
+
+/** Fixed client-facing messages for server errors, by code: no exception text ever reaches a body. */
+const SERVER_MESSAGES: Readonly<Record<string, string>> = {
+  internal: 'Internal server error',
+};
+
+/** The chain of causes as short text, for the log (never for a body). */
+function causes(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    if (!(current instanceof Error)) {
+      parts.push(typeof current === 'string' ? current : 'non-error value');
+      break;
+    }
+    const code = (current as { code?: unknown }).code;
+    parts.push(`${current.name}${typeof code === 'string' ? ` ${code}` : ''}: ${current.message}`);
+    current = current.cause;
+  }
+  return parts.join(' <- ');
+}
+
 /**
  * The one error middleware: records server errors on the active span (exception event, status ERROR,
- * `error.type`), logs once, and answers `{ error: { code, message } }` without stacks.
+ * `error.type`), logs once, and answers `{ error: { code, message, requestId } }`. A server error's
+ * message is fixed per code (or, for a dependency, a fixed phrase naming it); the exception's text
+ * and stack go to the log only. Logging: unexpected errors at `error` with the stack; a dependency
+ * that failed at `warn` with its causes, no stack; refusals of an open circuit or a full bulkhead
+ * not per request at all (the dependency logs each episode once, with a count).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     const appError = toAppError(error);
     const original = error instanceof Error ? error : appError;
+    const requestId = requestIdOf(req.get('x-request-id'));
     if (appError.status >= 500) {
       const span = trace.getActiveSpan();
       span?.recordException(original);
       span?.setStatus({ code: SpanStatusCode.ERROR, message: original.message });
       span?.setAttribute(ATTR_ERROR_TYPE, original.name);
       markErrorType(res, original.name);
-      logger.error(original.message, { 'error.type': original.name, 'exception.stacktrace': original.stack });
+      if (appError instanceof UpstreamError && appError.rejected) {
+        expectedRefusals.add(res);
+      } else if (appError instanceof UpstreamError) {
+        logger.warn(appError.message, { 'error.type': original.name, dependency: appError.dependency, reason: appError.reason, cause: causes(appError.cause), request_id: requestId });
+      } else {
+        logger.error(original.message, { 'error.type': original.name, 'exception.stacktrace': original.stack, cause: causes(original.cause), request_id: requestId });
+      }
     } else {
-      logger.info(`rejected request: ${appError.message}`, { 'error.code': appError.code, status: appError.status });
+      logger.info(`rejected request: ${appError.message}`, { 'error.code': appError.code, status: appError.status, request_id: requestId });
     }
     if (res.headersSent) {
       next(error);
       return;
     }
-    const body: { code: string; message: string; details?: unknown } = {
+    const body: { code: string; message: string; details?: unknown; requestId?: string } = {
       code: appError.code,
-      message: appError.expose ? appError.message : 'Internal server error',
+      message: appError.expose ? appError.message : (SERVER_MESSAGES[appError.code] ?? (appError.status >= 500 ? 'Internal server error' : 'Bad request')),
     };
     if (appError.expose && appError.details !== undefined) body.details = appError.details;
+    if (requestId !== undefined) body.requestId = requestId;
     res.status(appError.status).json({ error: body });
   };
 }

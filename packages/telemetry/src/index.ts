@@ -1,6 +1,6 @@
 /** @kit/telemetry: what a service's code may import. The SDK itself is started by the preload. */
 export * from './conventions';
-export { AppError, ConflictError, NotFoundError, UpstreamError, ValidationError } from './errors';
+export { AppError, ConflictError, NotFoundError, UpstreamError, ValidationError, type UpstreamReason } from './errors';
 export { Lifecycle, errorHandler, notFound, opsRouter, requestLogger, toAppError } from './express';
 export type { OpsRouterOptions, ReadinessCheck } from './express';
 export { routeTemplate } from './http-server';

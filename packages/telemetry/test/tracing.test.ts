@@ -220,7 +220,7 @@ describe('the error middleware', () => {
     const res = await request(serviceApp()).get('/boom').expect(500);
 
     const [span] = await serverSpans();
-    expect(res.body).toEqual({ error: { code: 'internal', message: 'Internal server error' } });
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'Internal server error', requestId: expect.stringMatching(/^[0-9a-f]{32}$/) as string } });
     expect(JSON.stringify(res.body)).not.toContain('stock table');
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
     expect(span?.attributes['error.type']).toBe('TypeError');
@@ -241,7 +241,8 @@ describe('the error middleware', () => {
   it('passes an AppError status and message through', async () => {
     const res = await request(serviceApp()).get('/teapot').expect(418);
 
-    expect(res.body).toEqual({ error: { code: 'teapot', message: 'I am a teapot' } });
+    // the request id a client can quote: here the trace id (no gateway in front to set x-request-id)
+    expect(res.body).toEqual({ error: { code: 'teapot', message: 'I am a teapot', requestId: expect.stringMatching(/^[0-9a-f]{32}$/) as string } });
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -4,7 +4,7 @@
  * aggregated health, admin routes behind a token, and the browser storefront at `/`.
  */
 import { randomUUID } from 'node:crypto';
-import { bearerMatches, chaosMiddleware, createLoadGuard, type HttpDependency, type ServiceChaos } from '@kit/service';
+import { bearerMatches, chaosMiddleware, createLoadGuard, jsonBody, type HttpDependency, type ServiceChaos } from '@kit/service';
 import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import cors from 'cors';
@@ -89,7 +89,7 @@ export function createApp(deps: GatewayDeps): Express {
   if (deps.chaos !== undefined) {
     // the control plane: token-guarded, ahead of the rate limit and of the faults, so neither a
     // flood of shop traffic nor a fault on the gateway stops you from cancelling a fault
-    app.use('/api/chaos', express.json({ limit: '8kb' }));
+    app.use('/api/chaos', jsonBody({ size: '8kb' }));
     app.use(
       chaosApi({
         token: deps.chaos.token,
@@ -111,7 +111,8 @@ export function createApp(deps: GatewayDeps): Express {
       },
     }),
   );
-  app.use(express.json({ limit: '64kb' }));
+  // hostile bodies (too deep, too wide, not UTF-8 JSON) end here, before anything is forwarded
+  app.use(jsonBody({ size: '64kb' }));
   if (deps.chaos !== undefined) app.use(chaosMiddleware(deps.chaos.faults));
 
   const strip = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
@@ -129,7 +130,9 @@ export function createApp(deps: GatewayDeps): Express {
     const ready = entries.every(([, state]) => state === 'ready');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'degraded', services: Object.fromEntries(entries) });
   });
-  app.use('/api/catalog', forwardTo(upstreams.catalog, (path) => path));
+  // catalog's public API only: its operations routes (/metrics, /readyz, /chaos) stay unreachable from outside
+  const catalog = forwardTo(upstreams.catalog, strip('/api/catalog'));
+  app.get(['/api/catalog/categories', '/api/catalog/products', '/api/catalog/products/:id', '/api/catalog/products/:id/recommendations'], catalog);
   const orders = forwardTo(upstreams.orders, strip('/api'));
   app.post('/api/orders', orders);
   app.get('/api/orders/:id', orders);

@@ -82,7 +82,7 @@ export function chaosApi(deps: ChaosApiDeps): Router {
     try {
       return (await target({ ...request, headers: auth })) as ControlAnswer<T>;
     } catch (error) {
-      throw new AppError(502, 'upstream_unreachable', `${service} is unreachable for chaos control: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new AppError(502, 'upstream_unreachable', `${service} is unreachable for chaos control`, { cause: error, expose: true });
     }
   };
 

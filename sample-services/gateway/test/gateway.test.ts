@@ -146,8 +146,34 @@ describe('the gateway', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('keeps the services\' operations routes private: only catalog\'s API is forwarded', async () => {
+    const app = gateway();
+    for (const path of ['/api/catalog/metrics', '/api/catalog/readyz', '/api/catalog/livez', '/api/catalog/chaos/faults', '/api/catalog/../metrics']) {
+      const res = await request(app).get(path).expect(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    await request(app).post('/api/catalog/products').send({}).expect(404);
+    await request(app).get('/api/catalog/products/p-001/recommendations').expect(200);
+  });
+
   it('answers unknown API paths with a JSON 404', async () => {
     await request(gateway()).get('/api/unknown').expect(404, { error: { code: 'not_found', message: 'No route for GET /api/unknown' } });
+  });
+});
+
+describe('hostile bodies', () => {
+  it('refuses a body nested 10,000 deep at the edge: a 400 naming the limit, nothing forwarded, the orders circuit closed', async () => {
+    const app = gateway();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const body = { customerEmail: 'ada@example.com', items: [{ productId: 'p-002', quantity: 1 }], card: { token: 'tok_visa' } };
+
+    // more than the breaker's five consecutive failures: none of them may count against orders
+    for (let i = 0; i < 8; i += 1) {
+      const res = await request(app).post('/api/orders').set('Content-Type', 'application/json').set('x-request-id', `deep-body-${String(i)}`).send(deep).expect(400);
+      expect(res.body).toEqual({ error: { code: 'body_too_deep', message: 'JSON nesting deeper than 32 levels', requestId: `deep-body-${String(i)}` } });
+    }
+
+    await request(app).post('/api/orders').set('Idempotency-Key', 'after-deep-bodies').send(body).expect(201);
   });
 });
 

@@ -61,7 +61,7 @@ describe('reservations API', () => {
 
     expect(quantity.body.error.message).toMatch(/^items\.0\.quantity: /);
     expect(id.body.error.message).toMatch(/^reservationId: /);
-    expect(json.body.error.code).toBe('entity_parse_failed');
+    expect(json.body.error.code).toBe('invalid_json');
   });
 
   it('guards the admin route with the token, and has none without one', async () => {

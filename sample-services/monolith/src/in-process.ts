@@ -23,7 +23,7 @@
  * apply to its own work only.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DependencyFailure, createDependency, type Chaos, type DependencySettings, type HttpDependency, type HttpRequest, type HttpResponse } from '@kit/service';
+import { answerFailure, callFailure, createDependency, type Chaos, type DependencySettings, type HttpDependency, type HttpRequest, type HttpResponse } from '@kit/service';
 import { ATTR_KIT_DEPENDENCY, ATTR_KIT_MODULE, routeTemplate, type Logger } from '@kit/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Express } from 'express';
@@ -127,7 +127,8 @@ export interface InProcessDependencyOptions {
 /**
  * The in-process twin of `createHttpDependency`: the same interface and the same policies, with the
  * request dispatched into the module instead of sent over a socket. A 5xx answer counts against the
- * module (retried when idempotent, towards opening its circuit); 4xx answers go back unchanged.
+ * module (retried when idempotent, towards opening its circuit), and so does a 429; 4xx answers go
+ * back unchanged; a call that fails here before the module runs (failure.ts) never counts.
  */
 export function createInProcessDependency(options: InProcessDependencyOptions): HttpDependency {
   const dependency = createDependency(options.name, options.logger, options.settings);
@@ -139,9 +140,11 @@ export function createInProcessDependency(options: InProcessDependencyOptions): 
         try {
           answer = await dispatchInto(options.name, options.app, options.scope, request, signal);
         } catch (error) {
-          throw new DependencyFailure(`in-process call failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+          // nothing crosses a wire here: what throws is local (a payload that cannot be serialised)
+          throw callFailure(options.name, error);
         }
-        if (answer.status >= 500) throw new DependencyFailure(`answered ${String(answer.status)}`, answer.status);
+        const failure = answerFailure(answer.status);
+        if (failure !== undefined) throw failure;
         return { status: answer.status, data: answer.data as T };
       }, { idempotent: request.idempotent });
     },
