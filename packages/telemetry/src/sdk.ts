@@ -53,8 +53,25 @@ export const DEFAULT_UNTRACED_PATHS = ['/livez', '/readyz', '/metrics'];
  */
 export const BATCH_DEFAULTS = { scheduledDelayMillis: 1_000, maxExportBatchSize: 128, maxQueueSize: 2_048 };
 
-/** Upper bound on how long shutdown waits for the last export. */
+/** Upper bound on how long forceFlush waits for pending exports. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
+/**
+ * Shutdown's wait for the last export: at most this long, and none at all while the exporter is
+ * failing (see exporterFailing), so a missing Collector never holds a restart up.
+ */
+export const SHUTDOWN_FLUSH_CAP_MS = 1_000;
+/** An export outstanding this long counts as failing (a healthy Collector answers in milliseconds). */
+const EXPORT_STUCK_MS = 1_000;
+
+/** The outcome of this process's exports so far, for shutdown to decide whether to wait. */
+const exportState = { lastFailed: false, pending: new Map<object, number>() };
+
+/** True when the last finished export failed, or one has been outstanding for over a second. */
+export function exporterFailing(now = Date.now()): boolean {
+  if (exportState.lastFailed) return true;
+  for (const startedAt of exportState.pending.values()) if (now - startedAt > EXPORT_STUCK_MS) return true;
+  return false;
+}
 
 interface Exporter<T> {
   export(items: T[], done: (result: ExportResult) => void): void;
@@ -69,7 +86,11 @@ interface Exporter<T> {
 export function countExports<T, E extends Exporter<T>>(exporter: E, signal: string, metrics: KitMetrics): E {
   const wrapped: Exporter<T> = {
     export(items, done) {
+      const token = {};
+      exportState.pending.set(token, Date.now());
       exporter.export(items, (result) => {
+        exportState.pending.delete(token);
+        exportState.lastFailed = result.code !== ExportResultCode.SUCCESS;
         if (result.code === ExportResultCode.SUCCESS) metrics.exportedItems.inc({ signal }, items.length);
         else metrics.exportFailures.inc({ signal }, items.length);
         done(result);
@@ -255,7 +276,8 @@ export function startTelemetry(
       stopped ??= (async () => {
         stopServer();
         stopClient();
-        await withTimeout(sdk.shutdown(), SHUTDOWN_TIMEOUT_MS);
+        // the final export is started either way; it is waited for only while exports succeed
+        await withTimeout(sdk.shutdown(), exporterFailing() ? 0 : SHUTDOWN_FLUSH_CAP_MS);
         context.disable();
       })();
       return stopped;
