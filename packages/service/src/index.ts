@@ -2,7 +2,7 @@
 export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig, runtimeConfigShape, upstreamUrls } from './config';
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
 export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
-export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, circuitStates, createDependency } from './dependency';
+export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, HALF_OPEN_AFTER_GONE_MS, circuitStates, createDependency } from './dependency';
 export type { Dependency, DependencySettings, DependencySettingsSource } from './dependency';
 export { addressPicker, createHttpDependency } from './http-dependency';
 export type { AddressPicker, HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';

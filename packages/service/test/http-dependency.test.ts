@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { UpstreamError, createLogger, getMetrics } from '@kit/telemetry';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DEPENDENCY_SETTINGS, type DependencySettings } from '../src/dependency';
+import { DEFAULT_DEPENDENCY_SETTINGS, HALF_OPEN_AFTER_GONE_MS, type DependencySettings } from '../src/dependency';
 import { addressPicker, createHttpDependency } from '../src/http-dependency';
 
 /** An upstream whose behaviour each test scripts: a list of answers, the last one repeating. */
@@ -299,7 +299,7 @@ describe('the address picker', () => {
 });
 
 describe('a circuit opened by a dead upstream', () => {
-  it('lets a trial call through about every half second with the default settings, so a restarted upstream is used again within about a second', async () => {
+  it('lets a trial call through every half second while connections are refused, so a restarted upstream is used again within about a second', async () => {
     const { url, server } = await upstream(['ok']);
     const port = Number(new URL(url).port);
     server.closeAllConnections();
@@ -319,10 +319,27 @@ describe('a circuit opened by a dead upstream', () => {
     await expect.poll(call, { timeout: 10_000, interval: 20, message: 'the recovered upstream was never called again' }).toBe(200);
     const recoveredAfterMs = Date.now() - listeningAt;
 
-    expect(DEFAULT_DEPENDENCY_SETTINGS.halfOpenAfterMs).toBeLessThanOrEqual(500);
-    // one half-open pause at most, plus slack for a busy machine
-    expect(recoveredAfterMs).toBeLessThan(DEFAULT_DEPENDENCY_SETTINGS.halfOpenAfterMs + 1_500);
+    expect(HALF_OPEN_AFTER_GONE_MS).toBe(500);
+    // one short pause at most (not the default 5 s), plus slack for a busy machine
+    expect(recoveredAfterMs).toBeLessThan(HALF_OPEN_AFTER_GONE_MS + 1_500);
+    expect(recoveredAfterMs).toBeLessThan(DEFAULT_DEPENDENCY_SETTINGS.halfOpenAfterMs);
     expect(client.state()).toBe('closed');
     process.stdout.write(`recovered upstream used again after ${String(recoveredAfterMs)} ms\n`);
+  });
+
+  it('keeps a circuit opened by error answers open for the whole configured pause', async () => {
+    const { client, calls } = await dependency(['fail'], { breakerFailures: 2, retries: 0, halfOpenAfterMs: 1_500 });
+    const call = () => client.request({ method: 'GET', path: '/thing', idempotent: true }).catch(() => undefined);
+
+    for (let i = 0; i < 2; i += 1) await call();
+    const openedAt = Date.now();
+    expect(client.state()).toBe('open');
+    // steady calls for longer than the short pause: none reaches the upstream while the circuit is open
+    while (Date.now() - openedAt < 1_000) {
+      await call();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(calls.count).toBe(2);
   });
 });
