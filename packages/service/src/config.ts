@@ -23,6 +23,32 @@ export function baseConfigShape(defaultPort: number) {
   };
 }
 
+/**
+ * An upstream's base URL, or several separated by commas: the upstream's replicas where no name
+ * resolves to all of them (the native stack on loopback). Compose and Kubernetes give one name.
+ */
+export function upstreamUrls(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): [string, ...string[]] => {
+      const urls = value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== '');
+      for (const url of urls) {
+        if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) ctx.addIssue({ code: 'custom', message: `"${url}" is not an http(s) URL`, input: value });
+      }
+      const [first, ...rest] = urls;
+      if (first === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'needs at least one URL', input: value });
+        return z.NEVER;
+      }
+      return [first, ...rest];
+    })
+    .describe('base URL of the upstream, or its replicas\' base URLs separated by commas');
+}
+
 /** The keys of a service whose settings change while it runs (runtime-config.ts). */
 export function runtimeConfigShape() {
   return {

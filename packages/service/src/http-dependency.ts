@@ -4,17 +4,26 @@
  * errors and timeouts (retried when idempotent, towards opening its circuit); 4xx answers are the
  * upstream's verdict on the request and are returned to the caller unchanged; an error raised here
  * while building or serialising the call (LocalCallError) never touches the circuit.
+ *
+ * An upstream may have several addresses (a list of base URLs, or every address its name resolves
+ * to with `spread`). Calls go round-robin; an address whose connection failed is skipped for a short
+ * while, and a refused connection is tried again on the next address at once, within the same
+ * attempt: it never reached the application, so that is safe even for a write. One dead replica
+ * therefore neither fails calls nor opens the dependency's circuit.
  */
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
-import axios, { type AxiosInstance } from 'axios';
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { createDependency, type Dependency, type DependencySettingsSource } from './dependency';
-import { answerFailure, callFailure } from './failure';
+import { DependencyFailure, answerFailure, callFailure } from './failure';
 
 export interface HttpDependencyOptions {
   readonly name: string;
-  /** e.g. `http://inventory:8083` — a name the platform resolves (compose DNS, Kubernetes Service). */
-  readonly baseUrl: string;
+  /**
+   * e.g. `http://inventory:8083` — a name the platform resolves (compose DNS, Kubernetes Service) —
+   * or several base URLs of one upstream's replicas (natively there is no name with two addresses).
+   */
+  readonly baseUrl: string | readonly string[];
   readonly logger: Logger;
   /** Fixed settings, or a live source (runtime configuration): see DependencySettingsSource. */
   readonly settings?: DependencySettingsSource;
@@ -27,6 +36,8 @@ export interface HttpDependencyOptions {
   readonly resolve?: (host: string) => Promise<string[]>;
   /** How long resolved addresses are reused. */
   readonly resolveEveryMs?: number;
+  /** How long an address whose connection failed is skipped while others remain (default 1 s). */
+  readonly skipFailedMs?: number;
 }
 
 export interface HttpRequest {
@@ -49,29 +60,81 @@ export interface HttpDependency extends Dependency {
 
 const resolveAll = async (host: string) => (await lookup(host, { all: true })).map((entry) => (entry.family === 6 ? `[${entry.address}]` : entry.address));
 
-/** Round-robin over the upstream's addresses, re-resolved every `everyMs`; the name itself on failure. */
-function addressPicker(baseUrl: string, resolve: (host: string) => Promise<string[]>, everyMs: number): () => Promise<string> {
-  const url = new URL(baseUrl);
-  let addresses: string[] = [];
-  let resolvedAt = 0;
+/** Connection errors: the call never got an answer from this address. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT']);
+
+/** The addresses of one upstream, each with when it may be tried again after a connection failure. */
+export interface AddressPicker {
+  /** Every address to try for one call, in order: the next in turn first, skipped ones last. */
+  order(): Promise<string[]>;
+  /** A connection to `origin` failed: put it last for a while. */
+  failed(origin: string): void;
+  /** `origin` answered: it is in rotation again. */
+  answered(origin: string): void;
+}
+
+/**
+ * Round-robin over origins, each skipped for `skipMs` after a connection failure (tried last, not
+ * never: when every address failed, the call still goes somewhere). `origins` is asked on every call
+ * and may change (re-resolved names).
+ */
+export function addressPicker(origins: () => Promise<readonly string[]>, skipMs = 1_000): AddressPicker {
+  const skipUntil = new Map<string, number>();
   let next = 0;
+  return {
+    async order() {
+      const all = await origins();
+      if (all.length <= 1) return [...all];
+      next = (next + 1) % all.length;
+      const rotated = [...all.slice(next), ...all.slice(0, next)];
+      const now = Date.now();
+      const usable = rotated.filter((origin) => (skipUntil.get(origin) ?? 0) <= now);
+      const skipped = rotated.filter((origin) => (skipUntil.get(origin) ?? 0) > now).sort((a, b) => (skipUntil.get(a) ?? 0) - (skipUntil.get(b) ?? 0));
+      return [...usable, ...skipped];
+    },
+    failed(origin) {
+      skipUntil.set(origin, Date.now() + skipMs);
+    },
+    answered(origin) {
+      skipUntil.delete(origin);
+    },
+  };
+}
+
+/** The origins of a base URL: every address its name resolves to, re-resolved every `everyMs`; the name itself on failure. */
+function resolvedOrigins(baseUrl: string, resolve: (host: string) => Promise<string[]>, everyMs: number): () => Promise<readonly string[]> {
+  const url = new URL(baseUrl);
+  let origins: string[] = [];
+  let resolvedAt = 0;
   return async () => {
     if (Date.now() - resolvedAt > everyMs) {
       resolvedAt = Date.now();
-      addresses = await resolve(url.hostname).catch(() => addresses);
+      const addresses = await resolve(url.hostname).catch(() => undefined);
+      if (addresses !== undefined) origins = addresses.map((address) => `${url.protocol}//${address}${url.port === '' ? '' : `:${url.port}`}`);
     }
-    if (addresses.length === 0) return url.origin;
-    next = (next + 1) % addresses.length;
-    return `${url.protocol}//${addresses[next] ?? url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
+    return origins.length === 0 ? [url.origin] : origins;
   };
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (!isAxiosError(error)) return undefined;
+  const cause: unknown = error.cause;
+  const causeCode = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  return error.code !== undefined && CONNECTION_ERRORS.has(error.code) ? error.code : causeCode;
 }
 
 export function createHttpDependency(options: HttpDependencyOptions): HttpDependency {
   const dependency = createDependency(options.name, options.logger, options.settings);
-  const pick = options.spread === true ? addressPicker(options.baseUrl, options.resolve ?? resolveAll, options.resolveEveryMs ?? 5_000) : undefined;
-  const host = new URL(options.baseUrl).host;
+  const baseUrls = typeof options.baseUrl === 'string' ? [options.baseUrl] : [...options.baseUrl];
+  const first = baseUrls[0];
+  if (first === undefined) throw new Error(`${options.name}: no base URL`);
+  // several base URLs: each is one replica, reached as given; one name with spread: its addresses,
+  // with the Host header keeping the name
+  const resolving = options.spread === true && baseUrls.length === 1;
+  const origins = resolving ? resolvedOrigins(first, options.resolve ?? resolveAll, options.resolveEveryMs ?? 5_000) : () => Promise.resolve(baseUrls.map((url) => url.replace(/\/+$/, '')));
+  const picker = addressPicker(origins, options.skipFailedMs);
+  const host = new URL(first).host;
   const client: AxiosInstance = axios.create({
-    baseURL: options.baseUrl,
     validateStatus: () => true,
     headers: { Accept: 'application/json' },
     maxRedirects: 0,
@@ -81,19 +144,27 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
     request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
       return dependency.execute(async (signal) => {
         let response;
-        try {
-          const origin = pick === undefined ? undefined : await pick();
-          response = await client.request<T>({
-            method: request.method,
-            // an absolute URL to one replica's address; the Host header keeps the service's name
-            url: origin === undefined ? request.path : `${origin}${request.path}`,
-            data: request.body,
-            headers: origin === undefined ? (request.headers ?? {}) : { ...request.headers, Host: host },
-            signal,
-          });
-        } catch (error) {
-          throw callFailure(options.name, error);
+        const order = await picker.order();
+        for (const [index, origin] of order.entries()) {
+          try {
+            response = await client.request<T>({
+              method: request.method,
+              url: `${origin}${request.path}`,
+              data: request.body,
+              headers: resolving ? { ...request.headers, Host: host } : (request.headers ?? {}),
+              signal,
+            });
+            picker.answered(origin);
+            break;
+          } catch (error) {
+            const code = errorCode(error);
+            if (code !== undefined) picker.failed(origin);
+            // refused: nothing reached the upstream, so the next address may take the call at once
+            if (code === 'ECONNREFUSED' && index < order.length - 1 && !signal.aborted) continue;
+            throw callFailure(options.name, error);
+          }
         }
+        if (response === undefined) throw new DependencyFailure(`${options.name} has no address to call`);
         const failure = answerFailure(response.status);
         if (failure !== undefined) throw failure;
         return { status: response.status, data: response.data };

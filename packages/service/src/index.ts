@@ -1,13 +1,13 @@
 /** @kit/service: the shared composition-root pieces of the kit's services. */
-export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig, runtimeConfigShape } from './config';
+export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig, runtimeConfigShape, upstreamUrls } from './config';
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
 export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
-export { DEFAULT_DEPENDENCY_SETTINGS, circuitStates, createDependency } from './dependency';
+export { DEFAULT_DEPENDENCY_SETTINGS, HALF_OPEN_AFTER_GONE_MS, circuitStates, createDependency } from './dependency';
 export { DependencyFailure, LocalCallError, answerFailure, callFailure, classifyError, classifyStatus, countsAgainstUpstream, isUpstreamKind } from './failure';
 export type { FailureKind } from './failure';
 export type { Dependency, DependencySettings, DependencySettingsSource } from './dependency';
-export { createHttpDependency } from './http-dependency';
-export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
+export { addressPicker, createHttpDependency } from './http-dependency';
+export type { AddressPicker, HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';
 export type { ApplyResult, RuntimeConfig } from './runtime-config';
 export { FAULT_TYPES, createChaos, faultTypesJsonSchema, currentChaos, databaseDelay, faultSchema, serviceChaos, setProcessChaos, withDatabaseChaos } from './chaos';

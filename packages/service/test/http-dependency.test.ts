@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { UpstreamError, createLogger, getMetrics } from '@kit/telemetry';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DEPENDENCY_SETTINGS, type DependencySettings } from '../src/dependency';
-import { createHttpDependency } from '../src/http-dependency';
+import { DEFAULT_DEPENDENCY_SETTINGS, HALF_OPEN_AFTER_GONE_MS, type DependencySettings } from '../src/dependency';
+import { addressPicker, createHttpDependency } from '../src/http-dependency';
 
 /** An upstream whose behaviour each test scripts: a list of answers, the last one repeating. */
 function upstream(plan: ('ok' | 'fail' | 'hang' | 'teapot')[]) {
@@ -188,5 +188,162 @@ describe('spreading over replicas', () => {
     expect(seen.filter((a) => a === '127.0.0.1')).toHaveLength(5);
     expect(seen.filter((a) => a === '127.0.0.2')).toHaveLength(5);
     expect(new Set(hosts)).toEqual(new Set([`orders.internal:${port}`]));
+  });
+});
+
+describe('an upstream with several addresses, one of them down', () => {
+  /** A replica answering /thing (GET and POST) with its name; counts what it served. */
+  async function replica(name: string) {
+    const served = { count: 0 };
+    const app = express();
+    app.all('/thing', (_req, res) => {
+      served.count += 1;
+      res.json({ replica: name });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, server };
+  }
+  /** A base URL where nothing listens: a port that was just free. */
+  async function deadUrl() {
+    const { url, server } = await replica('gone');
+    servers.splice(servers.indexOf(server), 1);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    return url;
+  }
+  const quiet = () => createLogger({ destination: new PassThrough().resume() });
+
+  it('answers every call, writes too, from the live address, without a retry or an open circuit', async () => {
+    const live = await replica('live');
+    const dead = await deadUrl();
+    const name = `pair-${Math.random().toString(36).slice(2, 8)}`;
+    // no retries and a breaker that opens on the first failure: any failure would show
+    const client = createHttpDependency({ name, baseUrl: [dead, live.url], logger: quiet(), settings: { ...DEFAULT_DEPENDENCY_SETTINGS, retries: 0, breakerFailures: 1 } });
+
+    const answers = [];
+    for (let i = 0; i < 10; i += 1) answers.push(await client.request<{ replica: string }>({ method: i % 2 === 0 ? 'GET' : 'POST', path: '/thing', body: {}, idempotent: i % 2 === 0 }));
+
+    expect(answers.map((answer) => answer.data.replica)).toEqual(Array.from({ length: 10 }, () => 'live'));
+    expect(live.served.count).toBe(10);
+    expect(client.state()).toBe('closed');
+  });
+
+  it('skips the refusing address for a while, then tries it again and takes it back when it answers', async () => {
+    const live = await replica('live');
+    const other = await replica('other');
+    const port = new URL(other.url).port;
+    servers.splice(servers.indexOf(other.server), 1);
+    other.server.closeAllConnections();
+    await new Promise((resolve) => other.server.close(resolve));
+    const client = createHttpDependency({ name: `back-${Math.random().toString(36).slice(2, 8)}`, baseUrl: [other.url, live.url], logger: quiet(), skipFailedMs: 200 });
+    const call = async () => (await client.request<{ replica: string }>({ method: 'GET', path: '/thing', idempotent: true })).data.replica;
+
+    // the refusal marks it: the calls that follow go to the live address first
+    await call();
+    const servedBefore = live.served.count;
+    for (let i = 0; i < 6; i += 1) expect(await call()).toBe('live');
+    expect(live.served.count - servedBefore).toBe(6);
+
+    // the replica comes back on its port; after the skip it gets its share again
+    const back = express();
+    let backServed = 0;
+    back.get('/thing', (_req, res) => {
+      backServed += 1;
+      res.json({ replica: 'back' });
+    });
+    const restarted = await new Promise<Server>((resolve) => {
+      const s = back.listen(Number(port), '127.0.0.1', () => resolve(s));
+    });
+    servers.push(restarted);
+    await expect
+      .poll(async () => {
+        await call();
+        return backServed;
+      }, { timeout: 5_000, interval: 50, message: 'the restarted replica never got a call back' })
+      .toBeGreaterThan(0);
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i += 1) seen.add(await call());
+    expect(seen).toEqual(new Set(['live', 'back']));
+  });
+
+  it('still calls a lone address that refused (no address is ever dropped), and fails as a refusal when all refuse', async () => {
+    const first = await deadUrl();
+    const second = await deadUrl();
+    const client = createHttpDependency({ name: `none-${Math.random().toString(36).slice(2, 8)}`, baseUrl: [first, second], logger: quiet(), settings: { ...DEFAULT_DEPENDENCY_SETTINGS, retries: 0 } });
+
+    for (let i = 0; i < 3; i += 1) {
+      const error = await client.request({ method: 'GET', path: '/thing', idempotent: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      // the client reads a fixed phrase; the refusal itself is the cause, for the log
+      expect((error as UpstreamError).message).toMatch(/ is unreachable$/);
+      expect(String((error as UpstreamError).cause)).toMatch(/ECONNREFUSED/);
+    }
+  });
+});
+
+describe('the address picker', () => {
+  it('rotates over every address and puts a failed one last until its skip is over', async () => {
+    const picker = addressPicker(() => Promise.resolve(['a', 'b', 'c']), 60_000);
+
+    const firsts = [];
+    for (let i = 0; i < 6; i += 1) firsts.push((await picker.order())[0]);
+    picker.failed('b');
+    const orders = [];
+    for (let i = 0; i < 3; i += 1) orders.push(await picker.order());
+    picker.answered('b');
+
+    expect(new Set(firsts)).toEqual(new Set(['a', 'b', 'c']));
+    for (const order of orders) expect(order.at(-1)).toBe('b');
+    expect(orders.every((order) => order.length === 3)).toBe(true);
+    expect(new Set(await Promise.all([0, 1, 2].map(async () => (await picker.order())[0])))).toEqual(new Set(['a', 'b', 'c']));
+  });
+});
+
+describe('a circuit opened by a dead upstream', () => {
+  it('lets a trial call through every half second while connections are refused, so a restarted upstream is used again within about a second', async () => {
+    const { url, server } = await upstream(['ok']);
+    const port = Number(new URL(url).port);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    const client = createHttpDependency({ name: `restart-${Math.random().toString(36).slice(2, 8)}`, baseUrl: url, logger: createLogger({ destination: new PassThrough().resume() }) });
+    const call = () => client.request({ method: 'GET', path: '/thing', idempotent: true }).then((res) => res.status, () => 0);
+
+    await expect.poll(async () => (await call(), client.state()), { timeout: 5_000, interval: 20, message: 'the circuit never opened' }).toBe('open');
+    // the upstream comes back; steady traffic (a call every 20 ms) finds it
+    const back = await new Promise<Server>((resolve) => {
+      const app = express();
+      app.get('/thing', (_req, res) => res.json({ ok: true }));
+      const s = app.listen(port, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(back);
+    const listeningAt = Date.now();
+    await expect.poll(call, { timeout: 10_000, interval: 20, message: 'the recovered upstream was never called again' }).toBe(200);
+    const recoveredAfterMs = Date.now() - listeningAt;
+
+    expect(HALF_OPEN_AFTER_GONE_MS).toBe(500);
+    // one short pause at most (not the default 5 s), plus slack for a busy machine
+    expect(recoveredAfterMs).toBeLessThan(HALF_OPEN_AFTER_GONE_MS + 1_500);
+    expect(recoveredAfterMs).toBeLessThan(DEFAULT_DEPENDENCY_SETTINGS.halfOpenAfterMs);
+    expect(client.state()).toBe('closed');
+    process.stdout.write(`recovered upstream used again after ${String(recoveredAfterMs)} ms\n`);
+  });
+
+  it('keeps a circuit opened by error answers open for the whole configured pause', async () => {
+    const { client, calls } = await dependency(['fail'], { breakerFailures: 2, retries: 0, halfOpenAfterMs: 1_500 });
+    const call = () => client.request({ method: 'GET', path: '/thing', idempotent: true }).catch(() => undefined);
+
+    for (let i = 0; i < 2; i += 1) await call();
+    const openedAt = Date.now();
+    expect(client.state()).toBe('open');
+    // steady calls for longer than the short pause: none reaches the upstream while the circuit is open
+    while (Date.now() - openedAt < 1_000) {
+      await call();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(calls.count).toBe(2);
   });
 });

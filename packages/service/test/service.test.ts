@@ -3,7 +3,7 @@ import express from 'express';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, baseConfigShape, envFlag, loadConfig } from '../src/config';
+import { ConfigError, baseConfigShape, envFlag, loadConfig, upstreamUrls } from '../src/config';
 import { startServer } from '../src/server';
 
 describe('loadConfig', () => {
@@ -37,6 +37,20 @@ describe('loadConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['FEATURE', 'LOG_LEVEL', 'PORT']);
     }
+  });
+});
+
+describe('upstream URLs', () => {
+  const schema = z.object({ CATALOG_URL: upstreamUrls('http://catalog:8080') });
+
+  it('reads one base URL, or several separated by commas (the replicas of one upstream), with a default', () => {
+    expect(loadConfig(schema, {}).CATALOG_URL).toEqual(['http://catalog:8080']);
+    expect(loadConfig(schema, { CATALOG_URL: 'http://127.0.0.1:8081, http://127.0.0.1:8091' }).CATALOG_URL).toEqual(['http://127.0.0.1:8081', 'http://127.0.0.1:8091']);
+  });
+
+  it('refuses anything that is not an http(s) URL, naming it', () => {
+    expect(() => loadConfig(schema, { CATALOG_URL: 'http://127.0.0.1:8081,ftp://files' })).toThrow(/CATALOG_URL: "ftp:\/\/files" is not an http\(s\) URL/);
+    expect(() => loadConfig(schema, { CATALOG_URL: ' , ' })).toThrow(/CATALOG_URL: needs at least one URL/);
   });
 });
 

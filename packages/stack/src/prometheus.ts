@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SERVICES, servicePort, type ProcessName } from '@kit/runner';
+import { SERVICES, replicaPort, type ProcessName, type ReplicableService } from '@kit/runner';
 import { parse, stringify } from 'yaml';
 import { startEngine, type EngineProcess } from './process';
 import { repoPath } from './paths';
@@ -36,17 +36,27 @@ interface PrometheusConfig {
 }
 
 export interface NativeTargets {
-  /** compose "host:port" (or DNS name:port) → loopback "127.0.0.1:port" */
-  readonly [composeAddress: string]: string;
+  /** compose "host:port" (or DNS name:port) → loopback "127.0.0.1:port", or several (replicas) */
+  readonly [composeAddress: string]: string | readonly string[];
 }
 
 /**
  * Compose address → loopback address of every process of a native stack (the six services and
- * loadgen by default; `['monolith', 'loadgen']` for a monolith stack), plus any extra ones.
+ * loadgen by default; `['monolith', 'loadgen']` for a monolith stack), every replica of a service
+ * run as several (`replicas`), plus any extra ones.
  */
-export function loopbackTargets(basePort: number, extra: NativeTargets = {}, processes: readonly ProcessName[] = SERVICES): NativeTargets {
-  const targets: Record<string, string> = { ...extra };
-  for (const service of processes) targets[`${service}:8080`] = `127.0.0.1:${String(servicePort(basePort, service))}`;
+export function loopbackTargets(
+  basePort: number,
+  extra: NativeTargets = {},
+  processes: readonly ProcessName[] = SERVICES,
+  replicas: Partial<Record<ReplicableService, number>> = {},
+): NativeTargets {
+  const targets: Record<string, string | readonly string[]> = { ...extra };
+  for (const service of processes) {
+    const count = (replicas as Partial<Record<ProcessName, number>>)[service] ?? 1;
+    const addresses = Array.from({ length: count }, (_, index) => `127.0.0.1:${String(replicaPort(basePort, service, index + 1))}`);
+    targets[`${service}:8080`] = addresses.length === 1 ? (addresses[0] ?? '') : addresses;
+  }
   return targets;
 }
 
@@ -57,20 +67,23 @@ export interface DerivedConfig {
 
 export function nativePrometheusConfig(source: string, targets: NativeTargets): DerivedConfig {
   const config = parse(source) as PrometheusConfig;
-  const mapTarget = (address: string) => targets[address];
+  const mapTargets = (address: string): readonly string[] => {
+    const mapped = targets[address];
+    return mapped === undefined ? [] : typeof mapped === 'string' ? [mapped] : mapped;
+  };
   const droppedJobs: string[] = [];
   const jobs: ScrapeConfig[] = [];
   for (const job of config.scrape_configs) {
     const groups: StaticConfig[] = [];
     for (const group of job.static_configs ?? []) {
-      const mapped = group.targets.map(mapTarget).filter((t): t is string => t !== undefined);
+      const mapped = group.targets.flatMap(mapTargets);
       if (mapped.length > 0) groups.push({ ...group, targets: mapped });
     }
     for (const sd of job.dns_sd_configs ?? []) {
       for (const name of sd.names) {
-        const mapped = mapTarget(`${name}:${String(sd.port)}`);
+        const mapped = mapTargets(`${name}:${String(sd.port)}`);
         // what DNS discovery attaches to a target, so the job's relabelling runs unchanged
-        if (mapped !== undefined) groups.push({ targets: [mapped], labels: { __meta_dns_name: name } });
+        if (mapped.length > 0) groups.push({ targets: [...mapped], labels: { __meta_dns_name: name } });
       }
     }
     if (groups.length === 0) {
@@ -83,7 +96,7 @@ export function nativePrometheusConfig(source: string, targets: NativeTargets): 
   }
   const alerting = config.alerting === undefined ? undefined : {
     alertmanagers: config.alerting.alertmanagers
-      .map((am) => ({ ...am, static_configs: am.static_configs.map((g) => ({ ...g, targets: g.targets.map(mapTarget).filter((t): t is string => t !== undefined) })) }))
+      .map((am) => ({ ...am, static_configs: am.static_configs.map((g) => ({ ...g, targets: g.targets.flatMap(mapTargets) })) }))
       .filter((am) => am.static_configs.some((g) => g.targets.length > 0)),
   };
   const derived: PrometheusConfig = {

@@ -62,8 +62,43 @@ export const BATCH_DEFAULTS = { scheduledDelayMillis: 1_000, maxExportBatchSize:
  */
 export const EXPORT_TIMEOUT_MS = 3_000;
 
-/** Upper bound on how long shutdown waits for the last export. */
+/** Upper bound on how long forceFlush waits for pending exports. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
+/**
+ * Shutdown's wait for the last export: at most this long, and none at all while the exporter is
+ * failing (see ExportHealth), so a missing Collector never holds a restart up.
+ */
+export const SHUTDOWN_FLUSH_CAP_MS = 1_000;
+/** An export outstanding this long counts as failing (a healthy Collector answers in milliseconds). */
+const EXPORT_STUCK_MS = 1_000;
+
+/** How this SDK's exports are going, for shutdown to decide whether to wait for the last one. */
+export interface ExportHealth {
+  /** Marks an export as sent; call the returned function with its outcome. */
+  begin(): (succeeded: boolean) => void;
+  /** True when the last finished export failed, or one has been outstanding for over a second. */
+  failing(now?: number): boolean;
+}
+
+export function createExportHealth(): ExportHealth {
+  let lastFailed = false;
+  const pending = new Set<{ startedAt: number }>();
+  return {
+    begin() {
+      const entry = { startedAt: Date.now() };
+      pending.add(entry);
+      return (succeeded) => {
+        pending.delete(entry);
+        lastFailed = !succeeded;
+      };
+    },
+    failing(now = Date.now()) {
+      if (lastFailed) return true;
+      for (const { startedAt } of pending) if (now - startedAt > EXPORT_STUCK_MS) return true;
+      return false;
+    },
+  };
+}
 
 interface Exporter<T> {
   export(items: T[], done: (result: ExportResult) => void): void;
@@ -75,10 +110,12 @@ interface Exporter<T> {
  * Wraps an exporter so every batch is counted as exported or failed. Export failures never throw
  * into the application: they become `kit_telemetry_export_failures_total{signal}`.
  */
-export function countExports<T, E extends Exporter<T>>(exporter: E, signal: string, metrics: KitMetrics): E {
+export function countExports<T, E extends Exporter<T>>(exporter: E, signal: string, metrics: KitMetrics, health: ExportHealth = createExportHealth()): E {
   const wrapped: Exporter<T> = {
     export(items, done) {
+      const finished = health.begin();
       exporter.export(items, (result) => {
+        finished(result.code === ExportResultCode.SUCCESS);
         if (result.code === ExportResultCode.SUCCESS) metrics.exportedItems.inc({ signal }, items.length);
         else metrics.exportFailures.inc({ signal }, items.length);
         done(result);
@@ -206,6 +243,7 @@ export function startTelemetry(
 ): TelemetryHandle | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   const metrics = getMetrics();
+  const health = createExportHealth();
   const serviceName = env.OTEL_SERVICE_NAME?.trim() || 'unknown_service:node';
   const exportsTraces = overrides.spanProcessors !== undefined || exporterEnabled(env, 'OTEL_TRACES_EXPORTER');
   const exportsLogs = overrides.logRecordProcessors !== undefined || exporterEnabled(env, 'OTEL_LOGS_EXPORTER');
@@ -214,7 +252,7 @@ export function startTelemetry(
     (exportsTraces
       ? [
           new BatchSpanProcessor({
-            exporter: countExports<ReadableSpan, SpanExporter>(traceExporterFor(otlpProtocol(env, 'TRACES'), exporterOptions(env, 'TRACES')), 'traces', metrics),
+            exporter: countExports<ReadableSpan, SpanExporter>(traceExporterFor(otlpProtocol(env, 'TRACES'), exporterOptions(env, 'TRACES')), 'traces', metrics, health),
             ...batchOptions(env, 'OTEL_BSP'),
           }),
         ]
@@ -228,7 +266,7 @@ export function startTelemetry(
       (exportsLogs
         ? [
             new BatchLogRecordProcessor({
-              exporter: countExports<ReadableLogRecord, LogRecordExporter>(logExporterFor(otlpProtocol(env, 'LOGS'), exporterOptions(env, 'LOGS')), 'logs', metrics),
+              exporter: countExports<ReadableLogRecord, LogRecordExporter>(logExporterFor(otlpProtocol(env, 'LOGS'), exporterOptions(env, 'LOGS')), 'logs', metrics, health),
               ...batchOptions(env, 'OTEL_BLRP'),
             }),
           ]
@@ -272,6 +310,7 @@ export function startTelemetry(
   const handle: TelemetryHandle = {
     serviceName,
     exportsLogs,
+    exportsFailing: () => health.failing(),
     forceFlush() {
       const tracerProvider = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => Flushable };
       const loggerProvider = logs.getLoggerProvider() as unknown as Flushable;
@@ -284,7 +323,8 @@ export function startTelemetry(
       stopped ??= (async () => {
         stopServer();
         stopClient();
-        await withTimeout(sdk.shutdown(), SHUTDOWN_TIMEOUT_MS);
+        // the final export is started either way; it is waited for only while exports succeed
+        await withTimeout(sdk.shutdown(), health.failing() ? 0 : SHUTDOWN_FLUSH_CAP_MS);
         context.disable();
       })();
       return stopped;

@@ -3,7 +3,7 @@
  * in-flight requests, clients close in order, telemetry flushes, the process exits — and a hard cap
  * exits anyway if any step hangs.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lifecycle } from './express';
 import type { Logger } from './logger';
@@ -18,7 +18,10 @@ export interface ShutdownOptions {
   readonly server: Server;
   readonly lifecycle: Lifecycle;
   readonly logger: Logger;
-  /** Time readiness reports 503 before the server stops accepting, so load balancers move away. */
+  /**
+   * Time readiness reports 503 before the server stops accepting, so load balancers move away.
+   * Requests are still answered meanwhile, each with `Connection: close`.
+   */
   readonly drainDelayMs?: number;
   /** Hard cap for the whole sequence; past it the process exits with code 1. */
   readonly timeoutMs?: number;
@@ -26,6 +29,10 @@ export interface ShutdownOptions {
   readonly closers?: readonly Closer[];
   /** Exit hook, injectable for tests. */
   readonly exit?: (code: number) => void;
+}
+
+function closeAfterAnswer(_req: IncomingMessage, res: ServerResponse): void {
+  if (!res.headersSent) res.setHeader('connection', 'close');
 }
 
 /** Closes the server and resolves once every connection is gone, nudging idle keep-alives shut. */
@@ -65,6 +72,10 @@ export function createShutdown(options: ShutdownOptions): (reason: string) => Pr
       let code = 0;
       logger.info('shutting down', { reason });
       lifecycle.startDraining();
+      // from now on every answer ends its connection: a kept-alive client opens a new one for its
+      // next call (to another replica, or refused once the port is closed) instead of finding a
+      // socket this process is about to cut
+      server.prependListener('request', closeAfterAnswer);
       if (drainDelayMs > 0) await sleep(drainDelayMs);
       await closeServer(server);
       for (const closer of closers) {

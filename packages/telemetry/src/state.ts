@@ -6,6 +6,8 @@ export interface TelemetryHandle {
   readonly serviceName: string;
   /** False when OTEL_LOGS_EXPORTER=none: loggers then write stdout only. */
   readonly exportsLogs: boolean;
+  /** True while the OTLP exports are failing (the last one failed, or one has hung for over a second). */
+  exportsFailing(): boolean;
   /** Exports everything buffered; resolves even when the collector is unreachable. */
   forceFlush(): Promise<void>;
   /** Flushes and stops the SDK; idempotent. */

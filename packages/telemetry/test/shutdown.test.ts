@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { Lifecycle, opsRouter } from '../src/express';
@@ -98,5 +98,49 @@ describe('graceful shutdown', () => {
     await Promise.all([shutdown('SIGTERM'), shutdown('SIGINT'), shutdown('SIGTERM')]);
 
     expect(exits).toBe(1);
+  });
+});
+
+describe('draining before the port closes', () => {
+  it('keeps answering during the drain delay, readiness 503, and ends each kept-alive connection after its answer', async () => {
+    const lifecycle = new Lifecycle();
+    lifecycle.markStarted();
+    const app = express();
+    app.use(opsRouter({ lifecycle, metrics: createMetrics({ defaultMetrics: false }) }));
+    app.get('/thing', (_req, res) => res.json({ ok: true }));
+    const { server, url } = await listen(app);
+    const agent = new http.Agent({ keepAlive: true });
+    const get = (path: string) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = http
+          .request(`${url}${path}`, { agent })
+          .on('response', (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+          })
+          .on('error', reject);
+        req.end();
+      });
+    const before = await get('/thing');
+    let exitCode: number | undefined;
+    const shutdown = createShutdown({ server, lifecycle, logger: createLogger({ destination: captureLines().stream }), drainDelayMs: 3_000, exit: (code) => (exitCode = code) });
+    const running = shutdown('SIGTERM');
+
+    const during = await get('/thing');
+    const readiness = await get('/readyz');
+    const stillListening = server.listening;
+    // a new connection during the delay is still accepted
+    const fresh = await fetch(`${url}/thing`);
+    agent.destroy();
+
+    expect(before.connection).toBe('keep-alive');
+    expect(during).toEqual({ status: 200, connection: 'close' });
+    expect(readiness).toEqual({ status: 503, connection: 'close' });
+    expect(stillListening).toBe(true);
+    expect(fresh.status).toBe(200);
+    expect(exitCode).toBeUndefined();
+    await running;
+    expect(exitCode).toBe(0);
+    expect(server.listening).toBe(false);
   });
 });

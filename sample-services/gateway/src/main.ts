@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   const settings = { ...DEFAULT_DEPENDENCY_SETTINGS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
-  // spread: a service scaled to several replicas behind one name gets calls on all of them
-  const upstream = (name: string, baseUrl: string) => createHttpDependency({ name, baseUrl, logger, settings, spread: true });
+  // spread: a service scaled to several replicas behind one name gets calls on all of them; several
+  // base URLs (the native stack's replicas) are each one replica
+  const upstream = (name: string, baseUrl: readonly string[]) => createHttpDependency({ name, baseUrl, logger, settings, spread: true });
   const lifecycle = new Lifecycle();
   const storefront = storefrontOptions(config);
   if (storefront === undefined) logger.warn('storefront not built (npm run build); serving the API only');
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
         payments: upstream('payments', config.PAYMENTS_URL),
       },
       chaos: serviceChaos('gateway', config, logger),
-      chaosTargets: { catalog: config.CATALOG_URL, orders: config.ORDERS_URL, inventory: config.INVENTORY_URL, payments: config.PAYMENTS_URL, notifications: config.NOTIFICATIONS_URL },
+      // chaos control reaches a service's first replica
+      chaosTargets: { catalog: config.CATALOG_URL[0], orders: config.ORDERS_URL[0], inventory: config.INVENTORY_URL[0], payments: config.PAYMENTS_URL[0], notifications: config.NOTIFICATIONS_URL[0] },
       lifecycle,
       logger,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

@@ -1,8 +1,9 @@
 /** The orders configuration: the shared service keys, its stores, its upstreams and their budgets. */
-import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, loadConfig as load, runtimeConfigShape } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, baseConfigShape, loadConfig as load, runtimeConfigShape, upstreamUrls } from '@kit/service';
 import { z } from 'zod';
 
-const url = (fallback: string) => z.url().default(fallback);
+// each a base URL, or a replica's base URLs separated by commas
+const url = upstreamUrls;
 
 const schema = z.object({
   ...baseConfigShape(8082),
