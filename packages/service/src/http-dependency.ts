@@ -7,6 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import { DeadlineExceededError, HEADER_DEADLINE_MS, isDeadlineAnswer } from './deadline';
 import { DependencyFailure, createDependency, type Dependency, type DependencySettingsSource } from './dependency';
 
 export interface HttpDependencyOptions {
@@ -34,6 +35,8 @@ export interface HttpRequest {
   readonly headers?: Record<string, string>;
   /** Safe to retry: a read, or a write carrying an idempotency key the upstream honours. */
   readonly idempotent: boolean;
+  /** This call's attempt budget instead of the dependency's timeout (a route whose deadline is longer). */
+  readonly timeoutMs?: number;
 }
 
 export interface HttpResponse<T> {
@@ -77,25 +80,29 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
   return {
     ...dependency,
     request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
-      return dependency.execute(async (signal) => {
+      return dependency.execute(async (signal, budgetMs) => {
         let response;
         try {
           const origin = pick === undefined ? undefined : await pick();
+          // the upstream gets this attempt's budget as its deadline: past it, nobody waits for its answer
+          const headers = { ...request.headers, [HEADER_DEADLINE_MS]: String(budgetMs) };
           response = await client.request<T>({
             method: request.method,
             // an absolute URL to one replica's address; the Host header keeps the service's name
             url: origin === undefined ? request.path : `${origin}${request.path}`,
             data: request.body,
-            headers: origin === undefined ? (request.headers ?? {}) : { ...request.headers, Host: host },
+            headers: origin === undefined ? headers : { ...headers, Host: host },
             signal,
           });
         } catch (error) {
           const code = isAxiosError(error) ? (error.code ?? error.message) : String(error);
           throw new DependencyFailure(`request failed: ${code}`, undefined, { cause: error });
         }
+        // the upstream ran out of the time we gave it: our deadline, not its failure
+        if (isDeadlineAnswer(response.status, response.data)) throw new DeadlineExceededError();
         if (response.status >= 500) throw new DependencyFailure(`answered ${response.status}`, response.status);
         return { status: response.status, data: response.data };
-      }, { idempotent: request.idempotent });
+      }, { idempotent: request.idempotent, ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }) });
     },
   };
 }

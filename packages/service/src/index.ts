@@ -3,7 +3,22 @@ export { ConfigError, baseConfigShape, chaosToken, envFlag, loadConfig, runtimeC
 export { createServiceApp, exitOnStartFailure, startServer } from './server';
 export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, StartOptions } from './server';
 export { DEFAULT_DEPENDENCY_SETTINGS, DependencyFailure, circuitStates, createDependency } from './dependency';
-export type { Dependency, DependencySettings, DependencySettingsSource } from './dependency';
+export type { Dependency, DependencySettings, DependencySettingsSource, ExecuteOptions } from './dependency';
+export {
+  DEADLINE_EXCEEDED_CODE,
+  DEFAULT_MAX_DEADLINE_MS,
+  DeadlineExceededError,
+  HEADER_DEADLINE_MS,
+  currentDeadline,
+  deadlineMiddleware,
+  isDeadlineAnswer,
+  parseDeadlineHeader,
+  remainingMs,
+  withDeadline,
+} from './deadline';
+export type { Deadline, DeadlineMiddlewareOptions } from './deadline';
+export { RETRY_BUDGET_WINDOW_MS, createRetryBudget } from './retry-budget';
+export type { RetryBudget, RetryBudgetLimits } from './retry-budget';
 export { createHttpDependency } from './http-dependency';
 export type { HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';
