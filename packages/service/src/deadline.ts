@@ -30,6 +30,14 @@ export function withDeadline<T>(ms: number, work: () => T): T {
   return storage.run({ expiresAt: performance.now() + ms }, work);
 }
 
+/**
+ * Runs `work` outside any deadline: clean-up that must happen even when the request ran out of time
+ * (releasing a reservation, ending a claim). Its calls get their own attempt budgets.
+ */
+export function withoutDeadline<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
 /** The deadline of the work running now, if any. */
 export function currentDeadline(): Deadline | undefined {
   return storage.getStore();

@@ -42,6 +42,8 @@ export interface HttpRequest {
 export interface HttpResponse<T> {
   readonly status: number;
   readonly data: T;
+  /** The upstream's Retry-After, when it sent one (a 409 for a checkout in progress, a 503 shed). */
+  readonly retryAfter?: string;
 }
 
 export interface HttpDependency extends Dependency {
@@ -101,7 +103,10 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
         // the upstream ran out of the time we gave it: our deadline, not its failure
         if (isDeadlineAnswer(response.status, response.data)) throw new DeadlineExceededError();
         if (response.status >= 500) throw new DependencyFailure(`answered ${response.status}`, response.status);
-        return { status: response.status, data: response.data };
+        const retryAfter: unknown = response.headers['retry-after'];
+        // passed on only as whole seconds, never as arbitrary text
+        const passOn = typeof retryAfter === 'string' && /^\d{1,6}$/.test(retryAfter) ? { retryAfter } : {};
+        return { status: response.status, data: response.data, ...passOn };
       }, { idempotent: request.idempotent, ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }) });
     },
   };

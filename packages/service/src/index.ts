@@ -15,6 +15,7 @@ export {
   parseDeadlineHeader,
   remainingMs,
   withDeadline,
+  withoutDeadline,
 } from './deadline';
 export type { Deadline, DeadlineMiddlewareOptions } from './deadline';
 export { RETRY_BUDGET_WINDOW_MS, createRetryBudget } from './retry-budget';

@@ -83,14 +83,20 @@ describe("a service's inbound side", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       res.json({ left: remainingMs() });
     });
+    routes.post('/left', (req, res) => {
+      res.json({ left: remainingMs(), echoed: (req.body as { note?: string }).note?.length });
+    });
     return { seen, app: createServiceApp({ lifecycle, logger: quiet(), routes, ...(maxDeadlineMs === undefined ? {} : { maxDeadlineMs }) }) };
   }
 
-  it("runs the request under the caller's remaining budget, across awaits", async () => {
+  it("runs the request under the caller's remaining budget, across awaits and through the JSON body parser", async () => {
     const { app: service } = app();
     const res = await request(service).get('/left').set(HEADER_DEADLINE_MS, '800').expect(200);
     expect((res.body as { left: number }).left).toBeGreaterThan(0);
     expect((res.body as { left: number }).left).toBeLessThanOrEqual(800);
+    const posted = await request(service).post('/left').set(HEADER_DEADLINE_MS, '700').send({ note: 'x'.repeat(20_000) }).expect(200);
+    expect(posted.body).toMatchObject({ echoed: 20_000 });
+    expect((posted.body as { left: number }).left).toBeLessThanOrEqual(700);
   });
 
   it('answers a caller with no time left 504 with a fixed JSON error, without doing the work', async () => {

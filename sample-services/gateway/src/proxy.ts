@@ -9,7 +9,7 @@ import type { RequestHandler } from 'express';
 /** Request headers a service may act on; everything else (cookies, auth) stays at the gateway. */
 const FORWARDED = ['idempotency-key', 'x-request-id', 'content-type', 'x-admin-token'] as const;
 
-export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => string): RequestHandler {
+export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => string, options: { timeoutMs?: number } = {}): RequestHandler {
   return async (req, res) => {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED) {
@@ -24,7 +24,9 @@ export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => s
       body: method === 'GET' || method === 'DELETE' ? undefined : req.body,
       headers,
       idempotent: method === 'GET' || headers['idempotency-key'] !== undefined,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
+    if (response.retryAfter !== undefined) res.set('Retry-After', response.retryAfter);
     res.status(response.status).json(response.data);
   };
 }
