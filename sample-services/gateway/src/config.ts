@@ -16,13 +16,7 @@ const schema = z.object({
   PAYMENTS_URL: z.url().default('http://127.0.0.1:8084').describe('reached only by the chaos API'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000).describe('per-attempt budget of reads and other routes (orders calls others itself)'),
   DEADLINE_MS: z.coerce.number().int().min(10).max(60_000).default(5_000).describe('total budget of a request through the gateway, retries included; passed on as x-kit-deadline-ms'),
-  CHECKOUT_DEADLINE_MS: z.coerce
-    .number()
-    .int()
-    .min(10)
-    .max(60_000)
-    .default(10_000)
-    .describe("total budget of POST /api/orders, given to one attempt: orders' calls to catalog, inventory and payments fit inside it"),
+  CHECKOUT_DEADLINE_MS: z.coerce.number().int().min(10).max(60_000).default(10_000).describe("total budget of POST /api/orders, in one attempt: orders' own calls fit inside it"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
   CORS_ORIGINS: z.string().default('*').transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
