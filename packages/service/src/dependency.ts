@@ -164,6 +164,9 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
 
   const deadlineExpiries = serviceCounter(METRIC_DEPENDENCY_DEADLINE_EXCEEDED, 'Calls not made, or cut short, because the request had no time left, per dependency.', [LABEL_DEPENDENCY]);
   const budgetExhausted = serviceCounter(METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED, 'Retries not made because the retry budget was spent, per dependency.', [LABEL_DEPENDENCY]);
+  // from 0, so the first expiry or refusal is an increase (and the dashboard shows a healthy zero)
+  deadlineExpiries.inc(labels, 0);
+  budgetExhausted.inc(labels, 0);
 
   // a deadline-cut trial in half-open proves nothing about the dependency: the circuit stays open
   const countsAgainst = handleWhen(
