@@ -32,7 +32,7 @@ async function fakes(callsPerCheckout: number) {
   });
   const prometheus = express();
   prometheus.get('/api/v1/query', (req, res) => {
-    const query = String(req.query.query);
+    const query = typeof req.query.query === 'string' ? req.query.query : '';
     const now = Date.now() / 1_000;
     if (query.startsWith('max(timestamp(')) res.json({ status: 'success', data: { result: [{ metric: {}, value: [now, String(now)] }] } });
     else if (query === 'sum(payments_calls_total)') res.json({ status: 'success', data: { result: [{ metric: {}, value: [now, String(calls)] }] } });

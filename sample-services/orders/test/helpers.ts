@@ -60,9 +60,13 @@ export async function openShop(
   const shop = { paymentsDown: false, paymentsDelayMs: 0, paymentsCalls: 0 } as { paymentsDown: boolean; paymentsDelayMs: number; paymentsCalls: number };
   let gate: Promise<void> = Promise.resolve();
   const holdPayments = () => {
-    let open = () => undefined as void;
-    gate = new Promise<void>((resolve) => (open = resolve));
-    return () => open();
+    let open: () => void = () => undefined;
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return () => {
+      open();
+    };
   };
   const payments = express();
   payments.use(async (_req, _res, next) => {
