@@ -59,13 +59,13 @@ export interface Deadlines {
 export const DEFAULT_DEADLINES: Deadlines = { defaultMs: 5_000, checkoutMs: 10_000 };
 
 /**
- * Every request starts its deadline here, from the gateway's policy; a client's own x-kit-deadline-ms
- * is not trusted (nor forwarded). Each call to a service passes on what is left.
+ * Starts the request's deadline from the gateway's policy (a route may start its own, replacing it);
+ * a client's own x-kit-deadline-ms is not trusted (nor forwarded). Each call to a service passes on
+ * what is left.
  */
-function startDeadline(deadlines: Deadlines): RequestHandler {
-  return (req, _res, next) => {
-    const checkout = req.method === 'POST' && req.path === '/api/orders';
-    withDeadline(checkout ? deadlines.checkoutMs : deadlines.defaultMs, () => next());
+function startDeadline(ms: number): RequestHandler {
+  return (_req, _res, next) => {
+    withDeadline(ms, () => next());
   };
 }
 
@@ -99,7 +99,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('trust proxy', 1);
   app.use(opsRouter({ lifecycle: deps.lifecycle }));
   app.use(requestId());
-  app.use(startDeadline(deadlines));
+  app.use(startDeadline(deadlines.defaultMs));
   app.use(requestLogger(logger));
   // shed load (503 + Retry-After) while overloaded, and report not-ready / not-live meanwhile
   app.use(createLoadGuard({ lifecycle: deps.lifecycle }).middleware);
@@ -158,7 +158,7 @@ export function createApp(deps: GatewayDeps): Express {
   const orders = forwardTo(upstreams.orders, strip('/api'));
   // a checkout's one attempt may take the whole deadline: a shorter attempt would retry (and load
   // orders twice) while the first checkout is still running
-  app.post('/api/orders', forwardTo(upstreams.orders, strip('/api'), { timeoutMs: deadlines.checkoutMs }));
+  app.post('/api/orders', startDeadline(deadlines.checkoutMs), forwardTo(upstreams.orders, strip('/api'), { timeoutMs: deadlines.checkoutMs }));
   app.get('/api/orders/:id', orders);
   app.get('/api/stock/:productId', forwardTo(upstreams.inventory, strip('/api')));
   app.get('/api/notifications', forwardTo(upstreams.notifications, strip('/api')));
