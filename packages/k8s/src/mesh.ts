@@ -20,13 +20,16 @@ export const TRACING_PROVIDER = 'kit-otel-collector';
 
 /**
  * Who calls whom, with the caller's per-attempt budget (the default of the setting named): the load
- * generator's LOADGEN_TIMEOUT_MS (sample-services/loadgen/src/main.ts), the gateway's UPSTREAM_TIMEOUT_MS (sample-services/gateway/src/config.ts), orders' UPSTREAM_TIMEOUT_MS and
+ * generator's LOADGEN_TIMEOUT_MS (sample-services/loadgen/src/main.ts), the gateway's UPSTREAM_TIMEOUT_MS
+ * (sample-services/gateway/src/config.ts) and, towards orders, its CHECKOUT_DEADLINE_MS (a checkout's one
+ * attempt gets the whole deadline, so the mesh must not cut it sooner), orders' UPSTREAM_TIMEOUT_MS and
  * PAYMENTS_TIMEOUT_MS (sample-services/orders/src/config.ts). Every caller uses the shared retry and
  * breaker settings (DEFAULT_DEPENDENCY_SETTINGS).
  */
 export const CALLS: readonly { from: 'loadgen' | 'gateway' | 'orders'; to: ServiceName; setting: string; timeoutMs: number }[] = [
   { from: 'loadgen', to: 'gateway', setting: 'LOADGEN_TIMEOUT_MS', timeoutMs: 5_000 },
-  ...(['catalog', 'orders', 'inventory', 'payments', 'notifications'] as const).map((to) => ({ from: 'gateway' as const, to, setting: 'UPSTREAM_TIMEOUT_MS', timeoutMs: 3_000 })),
+  ...(['catalog', 'inventory', 'payments', 'notifications'] as const).map((to) => ({ from: 'gateway' as const, to, setting: 'UPSTREAM_TIMEOUT_MS', timeoutMs: 3_000 })),
+  { from: 'gateway', to: 'orders', setting: 'CHECKOUT_DEADLINE_MS', timeoutMs: 10_000 },
   { from: 'orders', to: 'catalog', setting: 'UPSTREAM_TIMEOUT_MS', timeoutMs: 1_000 },
   { from: 'orders', to: 'inventory', setting: 'UPSTREAM_TIMEOUT_MS', timeoutMs: 1_000 },
   { from: 'orders', to: 'payments', setting: 'PAYMENTS_TIMEOUT_MS', timeoutMs: 2_000 },

@@ -111,7 +111,7 @@ describe('Istio (k8s/mesh/istio)', () => {
   it('gives each caller its own per-try timeout and retry count, retrying only requests that never reached the upstream', () => {
     const expected: [string, string, number][] = [
       ['gateway', 'catalog', sourceDefault('gateway/src/config.ts', 'UPSTREAM_TIMEOUT_MS')],
-      ['gateway', 'orders', sourceDefault('gateway/src/config.ts', 'UPSTREAM_TIMEOUT_MS')],
+      ['gateway', 'orders', sourceDefault('gateway/src/config.ts', 'CHECKOUT_DEADLINE_MS')],
       ['orders', 'catalog', sourceDefault('orders/src/config.ts', 'UPSTREAM_TIMEOUT_MS')],
       ['orders', 'inventory', sourceDefault('orders/src/config.ts', 'UPSTREAM_TIMEOUT_MS')],
       ['orders', 'payments', sourceDefault('orders/src/config.ts', 'PAYMENTS_TIMEOUT_MS')],

@@ -1,8 +1,9 @@
 /**
  * Game days: scenario files (chaos/scenarios/*.yaml) that drive checkouts through the gateway,
  * inject faults through its chaos API on a schedule, and check what should happen — PromQL
- * conditions and alerts in Prometheus within a time window — and what must never happen: orders
- * accepted but not stored, events not delivered, a customer charged twice.
+ * conditions and alerts in Prometheus within a time window, and counters whose growth over the run
+ * is bounded per checkout — and what must never happen: orders accepted but not stored, events not
+ * delivered, a customer charged twice.
  *
  *   npm run gameday -- list
  *   npm run gameday -- <scenario>|all [--gateway URL] [--prometheus URL]
@@ -37,6 +38,14 @@ export const scenarioSchema = z.strictObject({
       z.union([
         z.strictObject({ name: z.string(), after: seconds.optional(), within: seconds, promql: z.string().min(1) }),
         z.strictObject({ name: z.string(), after: seconds.optional(), within: seconds, alert: z.string().min(1), state: z.enum(['pending', 'firing']).default('pending') }),
+        // checked once the load is over: how much the counter grew during the run, per checkout sent
+        z.strictObject({
+          name: z.string(),
+          counter: z.string().min(1).describe('a counter selector (summed); its growth from the start of the run to its end'),
+          perCheckout: z
+            .strictObject({ atMost: z.number().min(0).optional(), atLeast: z.number().min(0).optional() })
+            .refine((bounds) => bounds.atMost !== undefined || bounds.atLeast !== undefined, 'needs atMost or atLeast'),
+        }),
       ]),
     )
     .min(1),
@@ -45,6 +54,10 @@ export const scenarioSchema = z.strictObject({
   recovery: seconds.default(30),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
+type Expectation = Scenario['expect'][number];
+type CounterExpectation = Extract<Expectation, { counter: string }>;
+type WindowExpectation = Exclude<Expectation, CounterExpectation>;
+const isCounter = (expectation: Expectation): expectation is CounterExpectation => 'counter' in expectation;
 
 export interface GamedayOptions {
   readonly gateway: string;
@@ -138,6 +151,8 @@ async function play(scenario: Scenario, options: GamedayOptions): Promise<CheckR
     sent: await total(options.prometheus, 'kit_notifications_messages_total{result="sent"}'),
     succeeded: await total(options.prometheus, 'kit_payments_charges_total{result="succeeded"}'),
   };
+  const counters = scenario.expect.filter(isCounter);
+  const countersBefore = await Promise.all(counters.map((expectation) => total(options.prometheus, expectation.counter)));
 
   // the load: an open model, one checkout every 1/rate seconds whatever the answers take
   const checkouts: Checkout[] = [];
@@ -185,8 +200,9 @@ async function play(scenario: Scenario, options: GamedayOptions): Promise<CheckR
   // the expectations, each polled from `after` (default: 10 s after the first fault, so what a
   // previous run left in the rate windows cannot pass it) until it holds or its window closes
   const firstFault = Math.min(...scenario.faults.map((f) => f.at), scenario.load.seconds);
+  const windowed = scenario.expect.filter((expectation): expectation is WindowExpectation => !isCounter(expectation));
   const expectationsDone = Promise.all(
-    scenario.expect.map(async (expectation) => {
+    windowed.map(async (expectation) => {
       await sleep(Math.max(0, (expectation.after ?? firstFault + 10) * 1_000 - (Date.now() - started)));
       for (;;) {
         let holds = false;
@@ -218,6 +234,20 @@ async function play(scenario: Scenario, options: GamedayOptions): Promise<CheckR
   await Promise.all(inFlight);
   // end every fault this run started, then give the system time to recover (outbox, retries)
   for (const { service, id } of injected) await fetch(`${options.gateway}/api/chaos/${service}/faults/${id}`, { method: 'DELETE', headers: auth }).catch(() => undefined);
+
+  if (counters.length > 0) {
+    const settled = await scrapedAfter(options.prometheus, counters.map((c) => c.counter), Date.now() / 1_000 + COUNTER_SETTLE_SECONDS);
+    for (const [i, expectation] of counters.entries()) {
+      const grew = (await total(options.prometheus, expectation.counter)) - (countersBefore[i] ?? 0);
+      const per = checkouts.length === 0 ? 0 : grew / checkouts.length;
+      const { atMost, atLeast } = expectation.perCheckout;
+      const ok = settled && checkouts.length > 0 && (atMost === undefined || per <= atMost) && (atLeast === undefined || per >= atLeast);
+      const bounds = [atLeast === undefined ? '' : `at least ${String(atLeast)}`, atMost === undefined ? '' : `at most ${String(atMost)}`].filter(Boolean).join(', ');
+      const detail = `${String(grew)} for ${String(checkouts.length)} checkouts: ${per.toFixed(3)} per checkout, ${bounds}${settled ? '' : '; Prometheus never scraped it after the run'}`;
+      report(`  ${elapsed().toFixed(0).padStart(3)}s  ${ok ? '✓' : '✗'} ${expectation.name} (${detail})`);
+      results.push({ name: expectation.name, ok, detail });
+    }
+  }
 
   const placed = checkouts.filter((c) => c.status === 201);
   const byStatus = new Map<number, number>();
@@ -260,6 +290,23 @@ async function play(scenario: Scenario, options: GamedayOptions): Promise<CheckR
   const misses = results.filter((r) => !r.ok).length;
   report(`${misses === 0 ? '✓ passed' : `✗ ${String(misses)} miss(es)`}: ${scenario.name} in ${elapsed().toFixed(0)} s\n`);
   return results;
+}
+
+/**
+ * Seconds after the last answer that a counter must have been scraped: work a checkout started may
+ * still finish just after it was answered (an attempt its caller gave up on).
+ */
+const COUNTER_SETTLE_SECONDS = 5;
+
+/** Waits (bounded) until Prometheus holds a sample of every expression taken after `since` (Unix seconds). */
+async function scrapedAfter(prometheus: string, exprs: readonly string[], since: number): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const stamps = await Promise.all(exprs.map(async (expr) => Number((await promQuery(prometheus, `max(timestamp(${expr}))`))[0]?.value[1] ?? 0)));
+    if (stamps.every((stamp) => stamp >= since)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(1_000);
+  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {

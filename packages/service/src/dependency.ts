@@ -1,20 +1,31 @@
 /**
  * Resilience for every outbound call, built on cockatiel: a bulkhead (concurrency limit with a short
- * queue) around a retry with exponential backoff and jitter (only for idempotent or keyed calls),
+ * queue) around retries with exponential backoff and jitter (only for idempotent or keyed calls),
  * around a circuit breaker, around a per-attempt timeout that aborts the request. Each dependency's
  * circuit state, retries, timeouts, rejections and fallbacks are metrics; state changes are log
  * lines and span events.
+ *
+ * Deadlines (deadline.ts): each attempt gets min(its attempt budget, what is left of the request's
+ * deadline); with no time left the call is not made (a 504 counted as a deadline expiry, never
+ * against the dependency's circuit), and a retry is made only when a full attempt still fits. Retries
+ * also draw on the dependency's retry budget (retry-budget.ts), so an outage adds at most a fixed
+ * share of extra calls.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { currentChaos } from './chaos';
 import { DependencyFailure, classifyError, countsAgainstUpstream } from './failure';
+import { DeadlineExceededError, remainingMs } from './deadline';
+import { createRetryBudget } from './retry-budget';
 import {
   ATTR_KIT_DEPENDENCY,
   LABEL_DEPENDENCY,
   LABEL_REASON,
   METRIC_CIRCUIT_STATE,
+  METRIC_DEPENDENCY_DEADLINE_EXCEEDED,
   METRIC_DEPENDENCY_FALLBACKS,
   METRIC_DEPENDENCY_REJECTIONS,
   METRIC_DEPENDENCY_RETRIES,
+  METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED,
   METRIC_DEPENDENCY_TIMEOUTS,
   UpstreamError,
   serviceCounter,
@@ -36,9 +47,8 @@ import {
   bulkhead,
   circuitBreaker,
   handleWhen,
-  retry,
+  TaskCancelledError,
   timeout,
-  wrap,
 } from 'cockatiel';
 
 export interface DependencySettings {
@@ -55,6 +65,10 @@ export interface DependencySettings {
   /** Calls in flight at once, and how many more may wait. */
   readonly concurrency: number;
   readonly queue: number;
+  /** Retry budget: the share of calls that may be retried over a 10 s sliding window (see retry-budget.ts). */
+  readonly retryBudgetRatio: number;
+  /** Retries allowed per 10 s window whatever the traffic, so a quiet service can still retry. */
+  readonly retryBudgetMin: number;
 }
 
 export const DEFAULT_DEPENDENCY_SETTINGS: DependencySettings = {
@@ -68,6 +82,9 @@ export const DEFAULT_DEPENDENCY_SETTINGS: DependencySettings = {
   // generous: a checkout burst of a few hundred waits its turn instead of being shed
   concurrency: 128,
   queue: 512,
+  // at most one retry per five calls once traffic is above 15 calls per 10 s; below, 3 per 10 s
+  retryBudgetRatio: 0.2,
+  retryBudgetMin: 3,
 };
 
 // the failure classes live in failure.ts; DependencyFailure stays importable from here
@@ -107,14 +124,23 @@ const STATE_NAME: Record<CircuitState, string> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+export interface ExecuteOptions {
+  /** Reads, and writes carrying an idempotency key the upstream honours: retried on failure. */
+  readonly idempotent: boolean;
+  /** This call's attempt budget instead of the dependency's `timeoutMs` (e.g. a route with a longer deadline). */
+  readonly timeoutMs?: number;
+}
+
 export interface Dependency {
   readonly name: string;
   /**
    * Runs `call` under the dependency's policies. `idempotent` calls (reads, or writes carrying an
    * idempotency key) are retried; others get one attempt. Failures surface as `UpstreamError`
-   * (503 unavailable, 504 timed out), so the error middleware answers them clearly.
+   * (503 unavailable, 504 timed out), so the error middleware answers them clearly; a call the
+   * request's deadline left no time for fails with DeadlineExceededError (504). `call` gets the
+   * attempt's abort signal and its budget in milliseconds (what to tell the upstream it has).
    */
-  execute<T>(call: (signal: AbortSignal) => Promise<T>, options: { idempotent: boolean }): Promise<T>;
+  execute<T>(call: (signal: AbortSignal, budgetMs: number) => Promise<T>, options: ExecuteOptions): Promise<T>;
   /** Count a degraded answer given instead of this dependency's. */
   recordFallback(): void;
   state(): string;
@@ -153,8 +179,16 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
   const fallbacks = serviceCounter(METRIC_DEPENDENCY_FALLBACKS, 'Degraded answers given instead of the dependency.', [LABEL_DEPENDENCY]);
   stateGauge.set(labels, 0);
 
-  // only what the upstream caused (failure.ts): a crafted request can never open this circuit
-  const countsAgainst = handleWhen(countsAgainstUpstream);
+  const deadlineExpiries = serviceCounter(METRIC_DEPENDENCY_DEADLINE_EXCEEDED, 'Calls not made, or cut short, because the request had no time left, per dependency.', [LABEL_DEPENDENCY]);
+  const budgetExhausted = serviceCounter(METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED, 'Retries not made because the retry budget was spent, per dependency.', [LABEL_DEPENDENCY]);
+  // from 0, so the first expiry or refusal is an increase (and the dashboard shows a healthy zero)
+  deadlineExpiries.inc(labels, 0);
+  budgetExhausted.inc(labels, 0);
+
+  // a deadline-cut trial in half-open proves nothing about the dependency: the circuit stays open
+  // only what the upstream caused (failure.ts): a crafted request can never open this circuit; and a
+  // deadline-cut trial in half-open proves nothing about the dependency, so the circuit stays open
+  const countsAgainst = handleWhen((error) => countsAgainstUpstream(error) || (error instanceof DeadlineExceededError && breaker.state === CircuitState.HalfOpen));
   const breaker = circuitBreaker(countsAgainst, {
     halfOpenAfter: halfOpenAfter(settings.halfOpenAfterMs),
     breaker: new ConsecutiveBreaker(settings.breakerFailures),
@@ -184,17 +218,13 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
   // every call that got past the bulkhead reaches the breaker and ends in one of these
   breaker.onSuccess(admitted);
   breaker.onFailure(admitted);
-  const policies = (from: DependencySettings) => {
-    const attemptTimeout = timeout(from.timeoutMs, TimeoutStrategy.Aggressive);
-    attemptTimeout.onTimeout(() => timeouts.inc(labels));
-    const retrying = retry(handleWhen(countsAgainstUpstream), {
-      maxAttempts: from.retries,
-      backoff: new ExponentialBackoff({ initialDelay: from.retryBaseMs, maxDelay: from.retryBaseMs * 20 }),
-    });
-    retrying.onRetry(() => retries.inc(labels));
-    const limit = bulkhead(from.concurrency, from.queue);
-    return { from, withRetry: wrap(limit, retrying, breaker, attemptTimeout), once: wrap(limit, breaker, attemptTimeout) };
-  };
+  // the same classification decides what is worth another attempt
+  const retryable = countsAgainstUpstream;
+  const policies = (from: DependencySettings) => ({
+    from,
+    limit: bulkhead(from.concurrency, from.queue),
+    backoff: new ExponentialBackoff({ initialDelay: from.retryBaseMs, maxDelay: from.retryBaseMs * 20 }),
+  });
   let active = policies(settings);
   const live = () => {
     const now = current();
@@ -204,6 +234,43 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
     }
     return active;
   };
+  const budget = createRetryBudget(() => {
+    const now = current();
+    return { ratio: now.retryBudgetRatio, minPerWindow: now.retryBudgetMin };
+  });
+
+  /** One attempt: min(attemptMs, what the deadline leaves), through the breaker; none at all without time. */
+  async function attempt<T>(call: (signal: AbortSignal, budgetMs: number) => Promise<T>, attemptMs: number): Promise<T> {
+    const left = remainingMs();
+    if (left <= 0) {
+      deadlineExpiries.inc(labels);
+      throw new DeadlineExceededError();
+    }
+    const cut = left < attemptMs;
+    const budgetMs = cut ? Math.max(1, Math.floor(left)) : attemptMs;
+    return breaker.execute(async () => {
+      try {
+        return await timeout(budgetMs, TimeoutStrategy.Aggressive).execute(({ signal }) => {
+          // a chaos partition towards this dependency: the attempt fails, or waits for its timeout
+          const fault = currentChaos()?.dependencyFault(name);
+          if (fault === 'fail') return Promise.reject(new DependencyFailure(`chaos: partition from ${name}`));
+          // never answers: the attempt's (aggressive) timeout ends it, as with a dependency that hangs
+          if (fault === 'timeout') return new Promise<never>(() => undefined);
+          return call(signal, budgetMs);
+        });
+      } catch (error) {
+        if (error instanceof TaskCancelledError) {
+          if (cut) {
+            deadlineExpiries.inc(labels);
+            throw new DeadlineExceededError({ cause: error });
+          }
+          timeouts.inc(labels);
+        }
+        if (error instanceof DeadlineExceededError) deadlineExpiries.inc(labels);
+        throw error;
+      }
+    });
+  }
 
   function translate(error: unknown): unknown {
     if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
@@ -237,14 +304,28 @@ export function createDependency(name: string, logger: Logger, source: Dependenc
     name,
     async execute(call, options) {
       try {
-        const { withRetry, once } = live();
-        return await (options.idempotent ? withRetry : once).execute(({ signal }) => {
-          // a chaos partition towards this dependency: the attempt fails, or waits for its timeout
-          const fault = currentChaos()?.dependencyFault(name);
-          if (fault === 'fail') return Promise.reject(new DependencyFailure(`chaos: partition from ${name}`));
-          // never answers: the attempt's (aggressive) timeout ends it, as with a dependency that hangs
-          if (fault === 'timeout') return new Promise<never>(() => undefined);
-          return call(signal);
+        const { from, limit, backoff: backoffs } = live();
+        const attemptMs = options.timeoutMs ?? from.timeoutMs;
+        const maxRetries = options.idempotent ? from.retries : 0;
+        budget.recordCall();
+        return await limit.execute(async () => {
+          let backoff: IBackoff<unknown> | undefined;
+          for (let tries = 0; ; tries += 1) {
+            try {
+              return await attempt(call, attemptMs);
+            } catch (error) {
+              if (!retryable(error) || tries >= maxRetries) throw error;
+              backoff = backoff === undefined ? backoffs.next() : backoff.next(undefined);
+              // a retry only when a full attempt still fits in the deadline, and the budget allows one
+              if (remainingMs() - backoff.duration < attemptMs) throw error;
+              if (!budget.tryRetry()) {
+                budgetExhausted.inc(labels);
+                throw error;
+              }
+              retries.inc(labels);
+              await sleep(backoff.duration);
+            }
+          }
         });
       } catch (error) {
         throw translate(error);

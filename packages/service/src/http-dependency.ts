@@ -14,6 +14,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '@kit/telemetry';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import { DeadlineExceededError, HEADER_DEADLINE_MS, isDeadlineAnswer } from './deadline';
 import { createDependency, type Dependency, type DependencySettingsSource } from './dependency';
 import { DependencyFailure, answerFailure, callFailure } from './failure';
 
@@ -47,11 +48,15 @@ export interface HttpRequest {
   readonly headers?: Record<string, string>;
   /** Safe to retry: a read, or a write carrying an idempotency key the upstream honours. */
   readonly idempotent: boolean;
+  /** This call's attempt budget instead of the dependency's timeout (a route whose deadline is longer). */
+  readonly timeoutMs?: number;
 }
 
 export interface HttpResponse<T> {
   readonly status: number;
   readonly data: T;
+  /** The upstream's Retry-After, when it sent one (a 409 for a checkout in progress, a 503 shed). */
+  readonly retryAfter?: string;
 }
 
 export interface HttpDependency extends Dependency {
@@ -142,16 +147,18 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
   return {
     ...dependency,
     request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
-      return dependency.execute(async (signal) => {
+      return dependency.execute(async (signal, budgetMs) => {
         let response;
         const order = await picker.order();
+        // the upstream gets this attempt's budget as its deadline: past it, nobody waits for its answer
+        const headers = { ...request.headers, [HEADER_DEADLINE_MS]: String(budgetMs) };
         for (const [index, origin] of order.entries()) {
           try {
             response = await client.request<T>({
               method: request.method,
               url: `${origin}${request.path}`,
               data: request.body,
-              headers: resolving ? { ...request.headers, Host: host } : (request.headers ?? {}),
+              headers: resolving ? { ...headers, Host: host } : headers,
               signal,
             });
             picker.answered(origin);
@@ -165,10 +172,15 @@ export function createHttpDependency(options: HttpDependencyOptions): HttpDepend
           }
         }
         if (response === undefined) throw new DependencyFailure(`${options.name} has no address to call`);
+        // the upstream ran out of the time we gave it: our deadline, not its failure
+        if (isDeadlineAnswer(response.status, response.data)) throw new DeadlineExceededError();
         const failure = answerFailure(response.status);
         if (failure !== undefined) throw failure;
-        return { status: response.status, data: response.data };
-      }, { idempotent: request.idempotent });
+        const retryAfter: unknown = response.headers['retry-after'];
+        // passed on only as whole seconds, never as arbitrary text
+        const passOn = typeof retryAfter === 'string' && /^\d{1,6}$/.test(retryAfter) ? { retryAfter } : {};
+        return { status: response.status, data: response.data, ...passOn };
+      }, { idempotent: request.idempotent, ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }) });
     },
   };
 }

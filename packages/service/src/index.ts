@@ -5,7 +5,23 @@ export type { RunningServer, ServerConfig, ServiceAppOptions, ServiceChaos, Star
 export { DEFAULT_DEPENDENCY_SETTINGS, HALF_OPEN_AFTER_GONE_MS, circuitStates, createDependency } from './dependency';
 export { DependencyFailure, LocalCallError, answerFailure, callFailure, classifyError, classifyStatus, countsAgainstUpstream, isUpstreamKind } from './failure';
 export type { FailureKind } from './failure';
-export type { Dependency, DependencySettings, DependencySettingsSource } from './dependency';
+export type { Dependency, DependencySettings, DependencySettingsSource, ExecuteOptions } from './dependency';
+export {
+  DEADLINE_EXCEEDED_CODE,
+  DEFAULT_MAX_DEADLINE_MS,
+  DeadlineExceededError,
+  HEADER_DEADLINE_MS,
+  currentDeadline,
+  deadlineMiddleware,
+  isDeadlineAnswer,
+  parseDeadlineHeader,
+  remainingMs,
+  withDeadline,
+  withoutDeadline,
+} from './deadline';
+export type { Deadline, DeadlineMiddlewareOptions } from './deadline';
+export { RETRY_BUDGET_WINDOW_MS, createRetryBudget } from './retry-budget';
+export type { RetryBudget, RetryBudgetLimits } from './retry-budget';
 export { addressPicker, createHttpDependency } from './http-dependency';
 export type { AddressPicker, HttpDependency, HttpDependencyOptions, HttpRequest, HttpResponse } from './http-dependency';
 export { createRuntimeConfig } from './runtime-config';

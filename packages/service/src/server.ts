@@ -9,6 +9,7 @@ import { errorHandler, installShutdown, notFound, opsRouter, requestLogger, type
 import express, { type Express, type Router } from 'express';
 import type { Chaos } from './chaos';
 import { chaosMiddleware, chaosRouter } from './chaos-http';
+import { deadlineMiddleware } from './deadline';
 import { jsonBody } from './json-body';
 import { createLoadGuard, type LoadLimits } from './load';
 
@@ -94,6 +95,8 @@ export interface ServiceAppOptions {
   readonly chaos?: ServiceChaos | undefined;
   /** When to shed load and report not-ready / not-live (defaults: DEFAULT_LOAD_LIMITS). */
   readonly load?: Partial<LoadLimits>;
+  /** The longest deadline a request gets here (the default without a caller's header, and its cap); DEFAULT_MAX_DEADLINE_MS. */
+  readonly maxDeadlineMs?: number;
 }
 
 export interface ServiceChaos {
@@ -104,8 +107,9 @@ export interface ServiceChaos {
 /**
  * The Express app every service shares, around its own routes: health and metrics first (no body
  * parsing, no request log, never touched by faults), the chaos routes when enabled (before the
- * faults, so a hang can still be cancelled), request logging, load shedding, the request faults,
- * JSON bodies, the routes, the JSON 404 and the one error middleware.
+ * faults, so a hang can still be cancelled), request logging, the request's deadline (a caller with
+ * no time left gets a 504 at once), load shedding, the request faults, JSON bodies, the routes, the
+ * JSON 404 and the one error middleware.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
@@ -113,6 +117,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(opsRouter({ lifecycle: options.lifecycle }));
   if (options.chaos !== undefined) app.use(chaosRouter(options.chaos.faults, options.chaos.token));
   app.use(requestLogger(options.logger));
+  app.use(deadlineMiddleware(options.maxDeadlineMs === undefined ? {} : { maxMs: options.maxDeadlineMs }));
   app.use(createLoadGuard({ lifecycle: options.lifecycle, ...(options.load === undefined ? {} : { limits: options.load }) }).middleware);
   if (options.chaos !== undefined) app.use(chaosMiddleware(options.chaos.faults));
   app.use(jsonBody(options.jsonLimit === undefined ? {} : { size: options.jsonLimit }));

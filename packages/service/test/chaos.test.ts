@@ -214,7 +214,7 @@ describe('faults read where they act', () => {
   it('partitions a dependency: its calls fail (502) or wait for their timeout (504) while the fault lasts', async () => {
     const { chaos: faults } = make();
     setProcessChaos(faults);
-    const dependency = createDependency('chaos-target', quiet, { timeoutMs: 100, retries: 0, retryBaseMs: 10, breakerFailures: 100, halfOpenAfterMs: 1_000, concurrency: 10, queue: 10 });
+    const dependency = createDependency('chaos-target', quiet, { timeoutMs: 100, retries: 0, retryBaseMs: 10, breakerFailures: 100, halfOpenAfterMs: 1_000, concurrency: 10, queue: 10, retryBudgetRatio: 0.2, retryBudgetMin: 3 });
     const call = () => dependency.execute(() => Promise.resolve('answer'), { idempotent: false });
     const fail = faults.inject({ type: 'dependency', target: 'chaos-target' });
     await expect(call()).rejects.toMatchObject({ status: 502, reason: 'unreachable', cause: { message: expect.stringContaining('partition') as string } });

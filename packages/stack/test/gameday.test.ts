@@ -1,6 +1,6 @@
 /**
  * Game days against the native stack with real Prometheus (its rules and alerts loaded), PostgreSQL,
- * Redis and RabbitMQ: five scenarios of chaos/scenarios run with `runScenario`, the same code as
+ * Redis and RabbitMQ: six scenarios of chaos/scenarios run with `runScenario`, the same code as
  * `npm run gameday`, and every expectation and invariant must hold.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { loadCompose, loopbackTargets, nativePrometheusConfig, repoPath, startPr
 const BASE_PORT = 22_080;
 const PROMETHEUS_PORT = 22_190;
 const TOKEN = 'gameday-chaos-token-0123456789';
-const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows', 'rabbitmq-down-outbox-holds'];
+const IN_CI = ['payments-latency-opens-circuit', 'catalog-crash-restarts', 'gateway-cpu-sheds-load', 'notifications-stall-queue-grows', 'rabbitmq-down-outbox-holds', 'payments-slow-retry-budget'];
 
 let stack: RunningStack;
 let prometheus: RunningPrometheus;

@@ -84,6 +84,10 @@ export const METRIC_DEPENDENCY_RETRIES = 'kit_dependency_retries_total';
 export const METRIC_DEPENDENCY_TIMEOUTS = 'kit_dependency_timeouts_total';
 export const METRIC_DEPENDENCY_REJECTIONS = 'kit_dependency_rejections_total';
 export const METRIC_DEPENDENCY_FALLBACKS = 'kit_dependency_fallbacks_total';
+/** Calls not made, or cut short, because the request's deadline left no time: counted per hop, never against the dependency. */
+export const METRIC_DEPENDENCY_DEADLINE_EXCEEDED = 'kit_dependency_deadline_exceeded_total';
+/** Retries refused because the dependency's retry budget (a share of its calls over a sliding window) was spent. */
+export const METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED = 'kit_dependency_retry_budget_exhausted_total';
 export const LABEL_DEPENDENCY = 'dependency';
 export const LABEL_REASON = 'reason';
 export const ATTR_KIT_DEPENDENCY = 'kit.dependency.name';
@@ -119,6 +123,14 @@ export const LOG_TRACE_ID = 'trace_id';
 export const LOG_SPAN_ID = 'span_id';
 export const LOG_TRACE_FLAGS = 'trace_flags';
 export const LOG_SERVICE_NAME = 'service.name';
+
+// ---- headers the kit defines ----
+/**
+ * The caller's remaining budget for this request, in whole milliseconds (relative, so clock skew
+ * between hosts does not matter). The gateway sets it from its policy; every hop sends what is left
+ * of it, capped by the call's own attempt budget (packages/service/src/deadline.ts).
+ */
+export const HEADER_DEADLINE_MS = 'x-kit-deadline-ms';
 
 // ---- custom span attributes ----
 /** Request id assigned by the gateway and echoed by every service. */

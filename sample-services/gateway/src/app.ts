@@ -4,7 +4,7 @@
  * aggregated health, admin routes behind a token, and the browser storefront at `/`.
  */
 import { randomUUID } from 'node:crypto';
-import { bearerMatches, chaosMiddleware, createLoadGuard, jsonBody, type HttpDependency, type ServiceChaos } from '@kit/service';
+import { bearerMatches, chaosMiddleware, createLoadGuard, jsonBody, withDeadline, type HttpDependency, type ServiceChaos } from '@kit/service';
 import { ATTR_KIT_REQUEST_ID, AppError, errorHandler, notFound, opsRouter, requestLogger, type Lifecycle, type Logger } from '@kit/telemetry';
 import { trace } from '@opentelemetry/api';
 import cors from 'cors';
@@ -44,6 +44,29 @@ export interface GatewayDeps {
   readonly chaosTargets?: Readonly<Record<string, string | ChaosControl>>;
   /** Serves the browser storefront and its runtime settings at `/`. */
   readonly storefront?: StorefrontOptions | undefined;
+  /** Each request's total budget (default DEFAULT_DEADLINES); a checkout gets its own, in one attempt. */
+  readonly deadlines?: Deadlines | undefined;
+}
+
+/** The gateway's deadline policy, per route. */
+export interface Deadlines {
+  /** Every routed request, retries included. */
+  readonly defaultMs: number;
+  /** POST /api/orders: one attempt gets all of it, so orders may use every retry it has inside. */
+  readonly checkoutMs: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { defaultMs: 5_000, checkoutMs: 10_000 };
+
+/**
+ * Starts the request's deadline from the gateway's policy (a route may start its own, replacing it);
+ * a client's own x-kit-deadline-ms is not trusted (nor forwarded). Each call to a service passes on
+ * what is left.
+ */
+function startDeadline(ms: number): RequestHandler {
+  return (_req, _res, next) => {
+    withDeadline(ms, () => next());
+  };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -69,12 +92,14 @@ function adminOnly(token: string): RequestHandler {
 
 export function createApp(deps: GatewayDeps): Express {
   const { upstreams, logger } = deps;
+  const deadlines = deps.deadlines ?? DEFAULT_DEADLINES;
   const app = express();
   app.disable('x-powered-by');
   // one proxy hop in front (compose, ingress) so the client address is the real one
   app.set('trust proxy', 1);
   app.use(opsRouter({ lifecycle: deps.lifecycle }));
   app.use(requestId());
+  app.use(startDeadline(deadlines.defaultMs));
   app.use(requestLogger(logger));
   // shed load (503 + Retry-After) while overloaded, and report not-ready / not-live meanwhile
   app.use(createLoadGuard({ lifecycle: deps.lifecycle }).middleware);
@@ -134,7 +159,9 @@ export function createApp(deps: GatewayDeps): Express {
   const catalog = forwardTo(upstreams.catalog, strip('/api/catalog'));
   app.get(['/api/catalog/categories', '/api/catalog/products', '/api/catalog/products/:id', '/api/catalog/products/:id/recommendations'], catalog);
   const orders = forwardTo(upstreams.orders, strip('/api'));
-  app.post('/api/orders', orders);
+  // a checkout's one attempt may take the whole deadline: a shorter attempt would retry (and load
+  // orders twice) while the first checkout is still running
+  app.post('/api/orders', startDeadline(deadlines.checkoutMs), forwardTo(upstreams.orders, strip('/api'), { timeoutMs: deadlines.checkoutMs }));
   app.get('/api/orders/:id', orders);
   app.get('/api/stock/:productId', forwardTo(upstreams.inventory, strip('/api')));
   app.get('/api/notifications', forwardTo(upstreams.notifications, strip('/api')));

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       corsOrigins: config.CORS_ORIGINS,
       adminToken: config.ADMIN_TOKEN,
       storefront,
+      deadlines: { defaultMs: config.DEADLINE_MS, checkoutMs: config.CHECKOUT_DEADLINE_MS },
     }),
     config,
     lifecycle,

@@ -12,7 +12,7 @@ import type { RequestHandler } from 'express';
 /** Request headers a service may act on; everything else (cookies, auth) stays at the gateway. */
 const FORWARDED = ['idempotency-key', 'x-request-id', 'content-type', 'x-admin-token'] as const;
 
-export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => string): RequestHandler {
+export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => string, options: { timeoutMs?: number } = {}): RequestHandler {
   return async (req, res) => {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED) {
@@ -29,11 +29,13 @@ export function forwardTo(upstream: HttpDependency, rewrite: (path: string) => s
         body: method === 'GET' || method === 'DELETE' ? undefined : req.body,
         headers,
         idempotent: method === 'GET' || headers['idempotency-key'] !== undefined,
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       });
     } catch (error) {
       if (error instanceof LocalCallError) throw new AppError(400, 'unforwardable_request', 'the request cannot be forwarded', { cause: error });
       throw error;
     }
+    if (response.retryAfter !== undefined) res.set('Retry-After', response.retryAfter);
     res.status(response.status).json(response.data);
   };
 }

@@ -8,7 +8,7 @@
 import { createApp as catalogApp } from '@kit/catalog/app';
 import type { RecommendationSettings } from '@kit/catalog/routes';
 import type { CatalogStore } from '@kit/catalog/store';
-import { createApp as gatewayApp, type ChaosControl } from '@kit/gateway/app';
+import { createApp as gatewayApp, type ChaosControl, type Deadlines } from '@kit/gateway/app';
 import type { StorefrontOptions } from '@kit/gateway/storefront';
 import { createApp as inventoryApp } from '@kit/inventory/app';
 import type { InventoryStore } from '@kit/inventory/store';
@@ -40,6 +40,8 @@ export interface MonolithDeps {
   readonly recommendations: () => RecommendationSettings;
   /** Per-attempt budgets: calls to catalog and inventory, charges, and calls from the public layer. */
   readonly budgets: { readonly upstreamMs: number; readonly paymentsMs: number; readonly publicMs: number };
+  /** The public layer's deadline policy (the gateway's): every request's total budget, and a checkout's. */
+  readonly deadlines?: Deadlines | undefined;
   readonly rateLimitPerMinute: number;
   readonly corsOrigins: readonly string[];
   readonly adminToken?: string | undefined;
@@ -132,5 +134,6 @@ export function createApp(deps: MonolithDeps): Express {
     chaos: deps.chaos === undefined ? undefined : { faults: deps.chaos.gateway, token: deps.chaos.token },
     chaosTargets: Object.fromEntries(MODULES.map((module) => [module, control(module)])),
     storefront: deps.storefront,
+    deadlines: deps.deadlines,
   });
 }

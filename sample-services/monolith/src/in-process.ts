@@ -23,7 +23,19 @@
  * apply to its own work only.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { answerFailure, callFailure, createDependency, type Chaos, type DependencySettings, type HttpDependency, type HttpRequest, type HttpResponse } from '@kit/service';
+import {
+  DeadlineExceededError,
+  HEADER_DEADLINE_MS,
+  answerFailure,
+  callFailure,
+  createDependency,
+  isDeadlineAnswer,
+  type Chaos,
+  type DependencySettings,
+  type HttpDependency,
+  type HttpRequest,
+  type HttpResponse,
+} from '@kit/service';
 import { ATTR_KIT_DEPENDENCY, ATTR_KIT_MODULE, routeTemplate, type Logger } from '@kit/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Express } from 'express';
@@ -62,6 +74,7 @@ export function createModuleScope(): ModuleScope {
 export interface InProcessAnswer {
   readonly status: number;
   readonly data: unknown;
+  readonly retryAfter?: string;
 }
 
 const tracer = trace.getTracer('@kit/monolith');
@@ -103,7 +116,8 @@ export async function dispatchInto(
       } catch {
         // not JSON: keep the text
       }
-      return { status: answer.statusCode, data };
+      const retryAfter = answer.headers['retry-after'];
+      return { status: answer.statusCode, data, ...(typeof retryAfter === 'string' && /^\d{1,6}$/.test(retryAfter) ? { retryAfter } : {}) };
     } catch (error) {
       span.recordException(error instanceof Error ? error : new Error(String(error)));
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -135,18 +149,21 @@ export function createInProcessDependency(options: InProcessDependencyOptions): 
   return {
     ...dependency,
     request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
-      return dependency.execute(async (signal) => {
+      return dependency.execute(async (signal, budgetMs) => {
         let answer: InProcessAnswer;
         try {
-          answer = await dispatchInto(options.name, options.app, options.scope, request, signal);
+          // the module's own deadline middleware reads this, as a service reads it off the wire
+          const headers = { ...request.headers, [HEADER_DEADLINE_MS]: String(budgetMs) };
+          answer = await dispatchInto(options.name, options.app, options.scope, { ...request, headers }, signal);
         } catch (error) {
           // nothing crosses a wire here: what throws is local (a payload that cannot be serialised)
           throw callFailure(options.name, error);
         }
+        if (isDeadlineAnswer(answer.status, answer.data)) throw new DeadlineExceededError();
         const failure = answerFailure(answer.status);
         if (failure !== undefined) throw failure;
-        return { status: answer.status, data: answer.data as T };
-      }, { idempotent: request.idempotent });
+        return { status: answer.status, data: answer.data as T, ...(answer.retryAfter === undefined ? {} : { retryAfter: answer.retryAfter }) };
+      }, { idempotent: request.idempotent, ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }) });
     },
   };
 }

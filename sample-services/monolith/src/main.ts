@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     ...(consumer === undefined ? {} : { consumerConnected: consumer.connected }),
     recommendations: () => ({ enabled: config.catalog.RECOMMENDATIONS_ENABLED, timeoutMs: config.catalog.RECOMMENDATIONS_TIMEOUT_MS }),
     budgets: { upstreamMs: config.orders.UPSTREAM_TIMEOUT_MS, paymentsMs: config.orders.PAYMENTS_TIMEOUT_MS, publicMs: gateway.UPSTREAM_TIMEOUT_MS },
+    deadlines: { defaultMs: gateway.DEADLINE_MS, checkoutMs: gateway.CHECKOUT_DEADLINE_MS },
     rateLimitPerMinute: gateway.RATE_LIMIT_PER_MINUTE,
     corsOrigins: gateway.CORS_ORIGINS,
     adminToken: gateway.ADMIN_TOKEN,

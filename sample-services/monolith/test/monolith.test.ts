@@ -5,7 +5,7 @@ import { createMemoryStore as inventoryMemory } from '@kit/inventory/store';
 import { createMailer } from '@kit/notifications/mailer';
 import { createMemoryStore as ordersMemory } from '@kit/orders/store';
 import { createProvider } from '@kit/payments/provider';
-import { DEFAULT_DEPENDENCY_SETTINGS, createChaos, currentChaos, setProcessChaos, type Chaos } from '@kit/service';
+import { DEFAULT_DEPENDENCY_SETTINGS, circuitStates, createChaos, currentChaos, setProcessChaos, type Chaos } from '@kit/service';
 import { Lifecycle, createLogger } from '@kit/telemetry';
 import express from 'express';
 import request from 'supertest';
@@ -17,7 +17,7 @@ const TOKEN = 'monolith-test-chaos-0123456789';
 const logger = createLogger({ level: 'error', exportOtlp: false });
 const order = (productId: string, quantity = 1) => ({ customerEmail: 'ada@example.com', items: [{ productId, quantity }], card: { token: 'tok_visa' } });
 
-function openShop(options: { chaos?: boolean } = {}) {
+function openShop(options: { chaos?: boolean; paymentsMs?: number; checkoutDeadlineMs?: number } = {}) {
   const scope = createModuleScope();
   const modules = Object.fromEntries(MODULES.map((module) => [module, createChaos({ service: module, logger, exit: () => undefined })])) as Record<ModuleName, Chaos>;
   const gateway = createChaos({ service: 'gateway', logger, exit: () => undefined });
@@ -33,7 +33,8 @@ function openShop(options: { chaos?: boolean } = {}) {
     provider: createProvider({ settings: () => ({ medianMs: 1, sigma: 0, declineRate: 0 }), random: () => 0.5, sleep: () => Promise.resolve(), now: () => new Date() }),
     mailer: createMailer({ logger, failureRate: () => 0, random: () => 1 }),
     recommendations: () => ({ enabled: true, timeoutMs: 100 }),
-    budgets: { upstreamMs: 200, paymentsMs: 200, publicMs: 1_000 },
+    budgets: { upstreamMs: 200, paymentsMs: options.paymentsMs ?? 200, publicMs: 1_000 },
+    ...(options.checkoutDeadlineMs === undefined ? {} : { deadlines: { defaultMs: 1_000, checkoutMs: options.checkoutDeadlineMs } }),
     rateLimitPerMinute: 100_000,
     corsOrigins: ['*'],
     adminToken: 'monolith-test-admin-0123456789',
@@ -85,6 +86,26 @@ describe('the monolith app', () => {
     await request(shop.app).get('/api/catalog/products/p-002').expect(200);
 
     await request(shop.app).delete('/api/chaos/payments/faults').set(auth).expect(200, { cancelled: 1 });
+  });
+
+  it("honours the checkout's deadline in-process: a slow payments module is cut off when the deadline passes, not at its own budget, and the stock goes back", async () => {
+    // a charge may take 5 s, but the whole checkout has 600 ms
+    shop = openShop({ chaos: true, paymentsMs: 5_000, checkoutDeadlineMs: 600 });
+    await request(shop.app).post('/api/chaos/payments/faults').set({ authorization: `Bearer ${TOKEN}` }).send({ type: 'latency', ms: 3_000 }).expect(201);
+
+    const { app } = shop;
+    const started = performance.now();
+    // as many as open a circuit (5 consecutive failures), if deadlines counted against it
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => request(app).post('/api/orders').set('Idempotency-Key', `mono-deadline-0${String(i)}`).send(order('p-003'))));
+    const tookMs = performance.now() - started;
+
+    for (const res of answers) {
+      expect(res.status).toBe(504);
+      expect(res.body).toMatchObject({ error: { code: 'deadline_exceeded' } });
+    }
+    expect(tookMs).toBeLessThan(2_500);
+    expect(circuitStates()).toMatchObject({ payments: 'closed', orders: 'closed' });
+    await request(shop.app).get('/api/stock/p-003').expect(200, { productId: 'p-003', available: 20 });
   });
 });
 

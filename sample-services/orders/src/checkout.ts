@@ -3,10 +3,14 @@
  * commit the order and its event in one transaction. A declined or failed charge releases the stock
  * (compensation). Every step carries the checkout's Idempotency-Key, so a retried checkout finds the
  * same reservation, the same charge and the same order.
+ *
+ * A keyed checkout is never executed twice at once: it claims its key in the store while it runs, and
+ * a second request with the same key meanwhile gets 409 + Retry-After (CheckoutInProgressError); one
+ * that arrives after it finished gets the stored order.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, LABEL_RESULT, METRIC_ORDERS_CHECKOUTS, UpstreamError, serviceCounter, type Logger } from '@kit/telemetry';
-import type { HttpDependency } from '@kit/service';
+import { DEFAULT_MAX_DEADLINE_MS, DeadlineExceededError, remainingMs, withoutDeadline, type HttpDependency } from '@kit/service';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { Order, OrderLine, OutboxEvent } from './domain';
 import type { OrdersStore } from './store';
@@ -25,6 +29,17 @@ export interface CheckoutRequest {
   readonly items: readonly { productId: string; quantity: number }[];
   readonly cardToken: string;
 }
+
+/** A checkout with the same Idempotency-Key is still running: come back after `retryAfterSeconds`. */
+export class CheckoutInProgressError extends AppError {
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super(409, 'checkout_in_progress', 'a checkout with this Idempotency-Key is still running; retry after the Retry-After seconds');
+  }
+}
+
+/** How long a claim outlives the checkout's deadline, so it never ends while the checkout still runs. */
+const CLAIM_MARGIN_MS = 2_000;
 
 interface Product {
   id: string;
@@ -58,7 +73,8 @@ export function createCheckout(deps: CheckoutDeps) {
 
   async function release(reservationId: string, why: string): Promise<void> {
     try {
-      await inventory.request({ method: 'POST', path: `/reservations/${reservationId}/release`, idempotent: true });
+      // compensation runs even when the request ran out of time
+      await withoutDeadline(() => inventory.request({ method: 'POST', path: `/reservations/${reservationId}/release`, idempotent: true }));
       step('compensated');
       logger.warn('checkout compensated: stock released', { reservation_id: reservationId, reason: why });
     } catch (error) {
@@ -67,12 +83,35 @@ export function createCheckout(deps: CheckoutDeps) {
     }
   }
 
+  const replay = (order: Order) => {
+    checkouts.inc({ result: 'replayed' });
+    return { order, created: false };
+  };
+
   return async function checkout(request: CheckoutRequest): Promise<{ order: Order; created: boolean }> {
-    const existing = await store.byIdempotencyKey(request.idempotencyKey);
-    if (existing !== undefined) {
-      checkouts.inc({ result: 'replayed' });
-      return { order: existing, created: false };
+    const key = request.idempotencyKey;
+    const existing = await store.byIdempotencyKey(key);
+    if (existing !== undefined) return replay(existing);
+    const owner = randomUUID();
+    const claimMs = Math.min(remainingMs(), DEFAULT_MAX_DEADLINE_MS) + CLAIM_MARGIN_MS;
+    if (!(await store.claim(key, owner, claimMs))) {
+      // the other one may have finished in between
+      const finished = await store.byIdempotencyKey(key);
+      if (finished !== undefined) return replay(finished);
+      checkouts.inc({ result: 'in_progress' });
+      throw new CheckoutInProgressError();
     }
+    try {
+      // finished between the first look and the claim: answer with it
+      const done = await store.byIdempotencyKey(key);
+      if (done !== undefined) return replay(done);
+      return await place(request);
+    } finally {
+      await withoutDeadline(() => store.release(key, owner)).catch((error: unknown) => logger.warn('checkout claim not released; it expires by itself', { error: String(error) }));
+    }
+  };
+
+  async function place(request: CheckoutRequest): Promise<{ order: Order; created: boolean }> {
     const lines = await price(request.items);
     const totalMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
     const reservationId = `ord-${request.idempotencyKey}`;
@@ -107,7 +146,8 @@ export function createCheckout(deps: CheckoutDeps) {
       if (charged.status >= 300) throw new UpstreamError(`payments answered ${charged.status}`);
       charge = charged.data;
     } catch (error) {
-      if (error instanceof UpstreamError) {
+      // payments failed, or the deadline passed before it answered: the stock goes back
+      if (error instanceof UpstreamError || error instanceof DeadlineExceededError) {
         await release(reservationId, 'payments unavailable');
         checkouts.inc({ result: 'payments_unavailable' });
       }
@@ -137,13 +177,13 @@ export function createCheckout(deps: CheckoutDeps) {
     };
     const saved = await store.create(order, event);
     step('committed');
-    await inventory
-      .request({ method: 'POST', path: `/reservations/${reservationId}/commit`, idempotent: true })
+    // the order is committed: finishing the reservation is clean-up, done even past the deadline
+    await withoutDeadline(() => inventory.request({ method: 'POST', path: `/reservations/${reservationId}/commit`, idempotent: true }))
       .catch((error: unknown) => logger.warn('reservation commit failed; it stays reserved', { reservation_id: reservationId, error: String(error) }));
     checkouts.inc({ result: saved.created ? 'placed' : 'replayed' });
     if (saved.created) logger.info('order placed', { order_id: order.id, total_minor: totalMinor, lines: lines.length });
     return saved;
-  };
+  }
 }
 
 export type Checkout = ReturnType<typeof createCheckout>;

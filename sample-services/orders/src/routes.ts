@@ -2,7 +2,7 @@
 import { NotFoundError } from '@kit/telemetry';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Checkout } from './checkout';
+import { CheckoutInProgressError, type Checkout } from './checkout';
 import type { OrdersStore } from './store';
 
 export interface OrdersDeps {
@@ -29,12 +29,17 @@ export function ordersRouter(deps: OrdersDeps): Router {
   router.post('/orders', async (req, res) => {
     const key = keyHeader.parse(req.headers)['idempotency-key'];
     const body = orderBody.parse(req.body);
-    const { order, created } = await deps.checkout({
-      idempotencyKey: key,
-      customerEmail: body.customerEmail,
-      items: body.items,
-      cardToken: body.card.token,
-    });
+    const { order, created } = await deps
+      .checkout({
+        idempotencyKey: key,
+        customerEmail: body.customerEmail,
+        items: body.items,
+        cardToken: body.card.token,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof CheckoutInProgressError) res.set('Retry-After', String(error.retryAfterSeconds));
+        throw error;
+      });
     res.status(created ? 201 : 200).location(`/orders/${order.id}`).json(order);
   });
 

@@ -1,6 +1,8 @@
 /**
  * The orders PostgreSQL store (its own database). Orders and outbox rows are written in one
- * transaction; the unique Idempotency-Key makes a concurrent duplicate checkout find the first order.
+ * transaction; the unique Idempotency-Key makes a concurrent duplicate checkout find the first order,
+ * and a row in checkout_claims keeps a second checkout with the same key from running meanwhile, on
+ * any replica.
  * Several replicas relaying the same outbox may publish an event twice (at-least-once delivery);
  * consumers deduplicate by event id.
  */
@@ -24,7 +26,12 @@ CREATE TABLE IF NOT EXISTS outbox (
   created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
   published_at timestamptz
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE published_at IS NULL;`;
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE published_at IS NULL;
+CREATE TABLE IF NOT EXISTS checkout_claims (
+  idempotency_key text PRIMARY KEY,
+  owner           text NOT NULL,
+  expires_at      timestamptz NOT NULL
+);`;
 
 interface OrderRow {
   body: Order;
@@ -51,6 +58,19 @@ export async function createPostgresStore(connectionString: string): Promise<Ord
   return {
     byIdempotencyKey: (key) => one('SELECT body FROM orders WHERE idempotency_key = $1', [key]),
     get: (id) => one('SELECT body FROM orders WHERE id = $1', [id]),
+    async claim(key, owner, ttlMs) {
+      // one statement: insert the claim, or take over one that expired; a live claim of another owner stays
+      const claimed = await pool.query(
+        `INSERT INTO checkout_claims (idempotency_key, owner, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+         ON CONFLICT (idempotency_key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+         WHERE checkout_claims.expires_at < clock_timestamp() OR checkout_claims.owner = EXCLUDED.owner`,
+        [key, owner, Math.ceil(ttlMs)],
+      );
+      return claimed.rowCount === 1;
+    },
+    async release(key, owner) {
+      await pool.query('DELETE FROM checkout_claims WHERE idempotency_key = $1 AND owner = $2', [key, owner]);
+    },
     async create(order, event) {
       const client = await pool.connect();
       try {

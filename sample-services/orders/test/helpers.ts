@@ -40,6 +40,10 @@ export interface Shop {
   paymentsDown: boolean;
   /** Payments answers this much later. */
   paymentsDelayMs: number;
+  /** Requests payments has received. */
+  paymentsCalls: number;
+  /** Payments holds every request until the returned function is called. */
+  holdPayments(): () => void;
   close(): void;
 }
 
@@ -53,8 +57,23 @@ export async function openShop(
     sleep: () => Promise.resolve(),
     now: () => new Date(),
   });
-  const shop = { paymentsDown: false, paymentsDelayMs: 0 } as { paymentsDown: boolean; paymentsDelayMs: number };
+  const shop = { paymentsDown: false, paymentsDelayMs: 0, paymentsCalls: 0 } as { paymentsDown: boolean; paymentsDelayMs: number; paymentsCalls: number };
+  let gate: Promise<void> = Promise.resolve();
+  const holdPayments = () => {
+    let open: () => void = () => undefined;
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return () => {
+      open();
+    };
+  };
   const payments = express();
+  payments.use(async (_req, _res, next) => {
+    shop.paymentsCalls += 1;
+    await gate;
+    next();
+  });
   payments.use((_req, res, next) => {
     if (shop.paymentsDown) res.status(503).json({ error: { code: 'down', message: 'payments is down' } });
     else setTimeout(next, shop.paymentsDelayMs);
@@ -76,6 +95,7 @@ export async function openShop(
     payments: createHttpDependency({ name: 'payments', baseUrl: pay.url, logger, settings: options.paymentsSettings ?? { ...settings, retries: 0 } }),
   });
   return Object.assign(shop, {
+    holdPayments,
     orders: createApp({ store, checkout, lifecycle: ready(), logger, adminRoutes: options.adminRoutes }),
     store,
     inventoryUrl: inventory.url,

@@ -1,4 +1,5 @@
-/** Resilience: circuit breakers, retries, timeouts, rejections, fallbacks, the outbox and dead letters. */
+/** Resilience: circuit breakers, retries and their budget, timeouts, deadline expiries, rejections, fallbacks, the outbox and dead letters. */
+import { METRIC_DEPENDENCY_DEADLINE_EXCEEDED, METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED } from '@kit/telemetry/conventions';
 import { promql, row, stateTimeline, statPanel, timeSeries } from '../panels';
 import { chaosAnnotation, datasourceVariables, kitDashboard, serviceVariable } from '../style';
 
@@ -45,6 +46,24 @@ export function resilience() {
       width: 8,
       stack: true,
       targets: [promql(perDependency('kit_dependency_rejections_total', 'service, dependency, reason'), '{{service}} → {{dependency}} ({{reason}})')],
+    }),
+  );
+  board.withPanel(
+    timeSeries({
+      title: 'Deadline expiries per hop',
+      description: 'Calls not made, or cut short, because the request had no time left (the gateway sets each request a deadline; every hop passes on what is left in x-kit-deadline-ms). Not counted against the dependency. Zero: every call had time, the healthy state. Empty: the services are not scraped.',
+      unit: 'ops',
+      width: 12,
+      targets: [promql(perDependency(METRIC_DEPENDENCY_DEADLINE_EXCEEDED), '{{service}} → {{dependency}}')],
+    }),
+  );
+  board.withPanel(
+    timeSeries({
+      title: 'Retries refused by the retry budget',
+      description: 'Retries not made because the dependency\'s retry budget was spent: retries may be at most 20 % of the calls over 10 s (at least 3 per 10 s), so an outage adds at most that much load. Zero: retries stayed within budget, the healthy state. Empty: the services are not scraped.',
+      unit: 'ops',
+      width: 12,
+      targets: [promql(perDependency(METRIC_DEPENDENCY_RETRY_BUDGET_EXHAUSTED), '{{service}} → {{dependency}}')],
     }),
   );
   board.withPanel(
