@@ -73,6 +73,15 @@ async function deadLetters(): Promise<{ id: string; reason: string }[]> {
   }
 }
 
+/** A one-shot signal: `fired` resolves once `fire()` is called. */
+function signal() {
+  let fire: () => void = () => undefined;
+  const fired = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { fired, fire: () => fire() };
+}
+
 const outcomes = async (result: string) =>
   (await serviceCounter(METRIC_NOTIFICATIONS, '', [LABEL_RESULT]).get()).values.find((v) => v.labels.result === result)?.value ?? 0;
 
@@ -111,6 +120,38 @@ describe('the order.placed consumer', () => {
     await expect.poll(() => sentFor(id), { timeout: 5_000 }).toBe(1);
     // two waits: 50 ms, then 100 ms
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('lets a message in hand finish and acknowledges it before it closes, so it is not delivered again', async () => {
+    const own = `test-${randomUUID().slice(0, 8)}.`;
+    const inHand = signal();
+    let calls = 0;
+    const closing = await startConsumer({
+      url: AMQP_URL,
+      logger: createLogger({ destination: new PassThrough().resume() }),
+      maxAttempts: 2,
+      retryBaseMs: 50,
+      prefetch: 1,
+      queuePrefix: own,
+      async send() {
+        calls += 1;
+        inHand.fire();
+        // a slow relay: the send is still running when close() is called
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return 'sent';
+      },
+    });
+    try {
+      publish(`o-${randomUUID()}`);
+      await inHand.fired;
+      await closing.close();
+      // acknowledged before the channel went: nothing is left to deliver again
+      expect((await channel.checkQueue(`${own}${QUEUE}`)).messageCount).toBe(0);
+      expect(calls).toBe(1);
+    } finally {
+      for (const queue of [QUEUE, DEAD_LETTER_QUEUE, `${QUEUE}.retry-50ms`]) await channel.deleteQueue(`${own}${queue}`);
+      await channel.deleteExchange(`${own}${RETRY_EXCHANGE}`);
+    }
   });
 
   it('dead-letters poison messages at once and hopeless ones after the last attempt', async () => {
