@@ -113,7 +113,7 @@ async function runOnce(mode: StackMode, sinkEndpoint: string): Promise<Run> {
     otlpEndpoint: sinkEndpoint,
     redisUrl: `redis://127.0.0.1:6379/${String(REDIS_DB)}`,
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-arch',
-    databases: { catalog: 'kit_arch_catalog', orders: 'kit_arch_orders' },
+    databases: { catalog: 'kit_arch_catalog', orders: 'kit_arch_orders', notifications: 'kit_arch_notifications' },
     env: {
       gateway: { ...common, RATE_LIMIT_PER_MINUTE: '1000000' },
       catalog: common,

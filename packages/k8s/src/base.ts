@@ -297,7 +297,7 @@ export function baseManifests(source: ComposeSource): Manifest[] {
   );
   for (const name of WORKLOADS) for (const object of workload(source, name)) add(`The kit's ${name} (${SERVICES.includes(name as never) ? 'service' : 'load generator'}), as in docker-compose.yml.`, object);
   for (const object of collector(source)) add('The OpenTelemetry Collector with otel-collector/config.yaml; it sends traces to Tempo and logs to Loki.', object);
-  add('Creates the orders database on PostgreSQL\'s first start (postgres/init-databases.sql).', new ConfigMap({ metadata: { name: 'postgres-init', labels: labels('postgres', 'store') }, data: { 'init-databases.sql': postgresInit() } }));
+  add('Creates the orders and notifications databases on PostgreSQL\'s first start (postgres/init-databases.sql).', new ConfigMap({ metadata: { name: 'postgres-init', labels: labels('postgres', 'store') }, data: { 'init-databases.sql': postgresInit() } }));
   for (const spec of STORES) for (const object of store(source, spec)) add(`The kit's ${spec.name} store, as in docker-compose.yml.`, object);
   return manifests;
 }

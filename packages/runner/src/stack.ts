@@ -67,8 +67,8 @@ export interface StackOptions {
   readonly postgresUrl?: string;
   readonly redisUrl?: string;
   readonly amqpUrl?: string;
-  /** PostgreSQL database per service (defaults kit_catalog and kit_orders); a second stack needs its own. */
-  readonly databases?: { readonly catalog: string; readonly orders: string };
+  /** PostgreSQL database per service (defaults kit_catalog, kit_orders, kit_notifications); a second stack needs its own. */
+  readonly databases?: { readonly catalog: string; readonly orders: string; readonly notifications: string };
   /**
    * Extra environment per process (feature toggles, faults, tighter timeouts in tests). In monolith
    * mode the entries of the gateway and the five services are merged into the monolith's (its modules
@@ -145,10 +145,11 @@ function serviceEnv(name: ProcessName, replica: number, options: EnvSettings) {
     OTEL_EXPORTER_OTLP_PROTOCOL: options.otlpProtocol,
   };
   const own: Record<ProcessName, Record<string, string>> = {
-    // one process, each module with its own store: two databases, Redis, the broker
+    // one process, each module with its own store: three databases, Redis, the broker
     monolith: {
       CATALOG_DATABASE_URL: `${options.postgresUrl}/${options.databases.catalog}`,
       ORDERS_DATABASE_URL: `${options.postgresUrl}/${options.databases.orders}`,
+      NOTIFICATIONS_DATABASE_URL: `${options.postgresUrl}/${options.databases.notifications}`,
       REDIS_URL: options.redisUrl,
       AMQP_URL: options.amqpUrl,
     },
@@ -163,7 +164,7 @@ function serviceEnv(name: ProcessName, replica: number, options: EnvSettings) {
     },
     inventory: { REDIS_URL: options.redisUrl },
     payments: {},
-    notifications: { AMQP_URL: options.amqpUrl },
+    notifications: { DATABASE_URL: `${options.postgresUrl}/${options.databases.notifications}`, AMQP_URL: options.amqpUrl },
     loadgen: { GATEWAY_URL: url('gateway') },
   };
   return { ...common, ...own[name] };
@@ -203,7 +204,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     postgresUrl: options.postgresUrl ?? 'postgres://kit:kit@127.0.0.1:5432',
     redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
     amqpUrl: options.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672',
-    databases: options.databases ?? { catalog: 'kit_catalog', orders: 'kit_orders' },
+    databases: options.databases ?? { catalog: 'kit_catalog', orders: 'kit_orders', notifications: 'kit_notifications' },
   };
   const preload = require.resolve('@kit/telemetry/register');
   const root = path.resolve(__dirname, '..', '..', '..');

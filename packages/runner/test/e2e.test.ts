@@ -17,11 +17,11 @@ interface Mode {
   readonly basePort: number;
   readonly redisDb: number;
   readonly vhost: string;
-  readonly databases: { readonly catalog: string; readonly orders: string };
+  readonly databases: { readonly catalog: string; readonly orders: string; readonly notifications: string };
 }
 const MODES: readonly Mode[] = [
-  { mode: 'services', basePort: 23_080, redisDb: 9, vhost: 'kit-e2e', databases: { catalog: 'kit_catalog', orders: 'kit_orders' } },
-  { mode: 'monolith', basePort: 23_180, redisDb: 10, vhost: 'kit-mono', databases: { catalog: 'kit_mono_catalog', orders: 'kit_mono_orders' } },
+  { mode: 'services', basePort: 23_080, redisDb: 9, vhost: 'kit-e2e', databases: { catalog: 'kit_catalog', orders: 'kit_orders', notifications: 'kit_notifications' } },
+  { mode: 'monolith', basePort: 23_180, redisDb: 10, vhost: 'kit-mono', databases: { catalog: 'kit_mono_catalog', orders: 'kit_mono_orders', notifications: 'kit_mono_notifications' } },
 ];
 
 function redis(db: number, ...args: string[]): void {

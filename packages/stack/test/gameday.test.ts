@@ -34,7 +34,7 @@ beforeAll(async () => {
     otlpEndpoint: 'http://127.0.0.1:9',
     redisUrl: 'redis://127.0.0.1:6379/5',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-gameday',
-    databases: { catalog: 'kit_gameday_catalog', orders: 'kit_gameday_orders' },
+    databases: { catalog: 'kit_gameday_catalog', orders: 'kit_gameday_orders', notifications: 'kit_gameday_notifications' },
     // the game days watch metrics; traces and logs have their own tests
     commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN: TOKEN, OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
     env: Object.fromEntries(

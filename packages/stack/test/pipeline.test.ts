@@ -71,7 +71,7 @@ beforeAll(async () => {
     otlpProtocol: 'http/protobuf',
     redisUrl: 'redis://127.0.0.1:6379/4',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-stack',
-    databases: { catalog: 'kit_stack_catalog', orders: 'kit_stack_orders' },
+    databases: { catalog: 'kit_stack_catalog', orders: 'kit_stack_orders', notifications: 'kit_stack_notifications' },
     commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN },
     env: Object.fromEntries(
       SERVICES.map((service) => [

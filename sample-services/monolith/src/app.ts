@@ -14,6 +14,7 @@ import { createApp as inventoryApp } from '@kit/inventory/app';
 import type { InventoryStore } from '@kit/inventory/store';
 import { createApp as notificationsApp } from '@kit/notifications/app';
 import type { Mailer } from '@kit/notifications/mailer';
+import type { NotificationsStore } from '@kit/notifications/store';
 import { createApp as ordersApp } from '@kit/orders/app';
 import { createCheckout } from '@kit/orders/checkout';
 import type { OrdersStore } from '@kit/orders/store';
@@ -32,7 +33,7 @@ export interface MonolithDeps {
   readonly lifecycle: Lifecycle;
   readonly logger: Logger;
   readonly scope: ModuleScope;
-  readonly stores: { readonly catalog: CatalogStore; readonly orders: OrdersStore; readonly inventory: InventoryStore };
+  readonly stores: { readonly catalog: CatalogStore; readonly orders: OrdersStore; readonly inventory: InventoryStore; readonly notifications: NotificationsStore };
   readonly provider: Provider;
   readonly mailer: Mailer;
   /** Whether the order.placed consumer holds its broker connection (notifications' readiness). */
@@ -113,7 +114,10 @@ export function createApp(deps: MonolithDeps): Express {
   apps.notifications = injectable(notificationsApp({
     mailer: deps.mailer,
     logger: log('notifications'),
-    lifecycle: lifecycle(connected === undefined ? [] : [{ name: 'broker', check: () => connected() }]),
+    lifecycle: lifecycle([
+      { name: 'store', check: () => deps.stores.notifications.ping() },
+      ...(connected === undefined ? [] : [{ name: 'broker', check: () => connected() }]),
+    ]),
     chaos: chaosOf('notifications'),
   }));
 

@@ -1,10 +1,10 @@
 /**
  * The monolith's configuration is the modules' own: each module reads the environment with its
  * service's zod schema (same keys, same defaults, same validation as in services mode). Where two
- * modules use the same key for different things (`DATABASE_URL` in catalog and orders), a key
- * prefixed with the module's name wins for that module: `CATALOG_DATABASE_URL`,
- * `ORDERS_DATABASE_URL`, `GATEWAY_UPSTREAM_TIMEOUT_MS`. The public layer reads the gateway's keys;
- * `PORT`, `HOST` and the shutdown keys are the process's.
+ * modules use the same key for different things (`DATABASE_URL` in catalog, orders and
+ * notifications), a key prefixed with the module's name wins for that module: `CATALOG_DATABASE_URL`,
+ * `ORDERS_DATABASE_URL`, `NOTIFICATIONS_DATABASE_URL`, `GATEWAY_UPSTREAM_TIMEOUT_MS`. The public
+ * layer reads the gateway's keys; `PORT`, `HOST` and the shutdown keys are the process's.
  */
 import { loadConfig as catalogConfig } from '@kit/catalog/config';
 import { loadConfig as gatewayConfig } from '@kit/gateway/config';

@@ -2,8 +2,9 @@
  * The monolith's composition root, the only place that reads the environment, listens and handles
  * signals. Start it with `node --require @kit/telemetry/register dist/main.js` (`npm start`) and
  * `OTEL_SERVICE_NAME=monolith`. Each module gets its own store, as its service would: catalog and
- * orders their PostgreSQL databases (`CATALOG_DATABASE_URL`, `ORDERS_DATABASE_URL`), inventory Redis
- * (`REDIS_URL`), orders and notifications RabbitMQ (`AMQP_URL`); unset means in memory.
+ * orders and notifications their PostgreSQL databases (`CATALOG_DATABASE_URL`, `ORDERS_DATABASE_URL`,
+ * `NOTIFICATIONS_DATABASE_URL`), inventory Redis (`REDIS_URL`), orders and notifications RabbitMQ
+ * (`AMQP_URL`); unset means in memory.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemoryStore as catalogMemory, type CatalogStore } from '@kit/catalog/store';
@@ -12,6 +13,8 @@ import { createMemoryStore as inventoryMemory, type InventoryStore } from '@kit/
 import { createRedisStore } from '@kit/inventory/store-redis';
 import { startConsumer } from '@kit/notifications/consumer';
 import { createMailer } from '@kit/notifications/mailer';
+import { createMemoryStore as notificationsMemory, type NotificationsStore } from '@kit/notifications/store';
+import { createPostgresStore as notificationsPostgres } from '@kit/notifications/store-postgres';
 import { createRelay } from '@kit/orders/outbox';
 import { createAmqpPublisher, createMemoryPublisher } from '@kit/orders/publisher';
 import { createMemoryStore as ordersMemory, type OrdersStore } from '@kit/orders/store';
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
   const catalog: CatalogStore =
     config.catalog.DATABASE_URL === undefined ? catalogMemory() : await catalogPostgres({ connectionString: config.catalog.DATABASE_URL });
   const orders: OrdersStore = config.orders.DATABASE_URL === undefined ? ordersMemory() : await ordersPostgres(config.orders.DATABASE_URL);
+  const sentEmails: NotificationsStore =
+    config.notifications.DATABASE_URL === undefined ? notificationsMemory() : await notificationsPostgres(config.notifications.DATABASE_URL);
   const inventory: InventoryStore =
     config.inventory.REDIS_URL === undefined
       ? inventoryMemory(config.inventory.INVENTORY_SEED_STOCK)
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
     now: () => new Date(),
   });
   const notifications = config.notifications;
-  const mailer = createMailer({ logger: logger.child({ module: 'notifications' }), failureRate: () => notifications.NOTIFICATIONS_FAILURE_RATE, random: Math.random });
+  const mailer = createMailer({ logger: logger.child({ module: 'notifications' }), store: sentEmails, failureRate: () => notifications.NOTIFICATIONS_FAILURE_RATE, random: Math.random });
   const amqpUrl = notifications.AMQP_URL;
   const consumer: SupervisedConsumer | undefined =
     amqpUrl === undefined
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
               startConsumer({
                 url: amqpUrl,
                 logger: logger.child({ module: 'notifications' }),
-                send: (event) => mailer.send(event),
+                send: (event, eventId) => mailer.send(event, eventId),
                 maxAttempts: notifications.NOTIFICATIONS_MAX_ATTEMPTS,
                 retryBaseMs: notifications.NOTIFICATIONS_RETRY_BASE_MS,
                 prefetch: notifications.NOTIFICATIONS_PREFETCH,
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
     lifecycle,
     logger,
     scope,
-    stores: { catalog, orders, inventory },
+    stores: { catalog, orders, inventory, notifications: sentEmails },
     provider,
     mailer,
     ...(consumer === undefined ? {} : { consumerConnected: consumer.connected }),
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
           for (const faults of chaos === undefined ? [] : [chaos.gateway, ...Object.values(chaos.modules)]) faults.close();
         },
       },
-      { name: 'stores', close: () => Promise.all([catalog.close(), orders.close(), inventory.close()]).then(() => undefined) },
+      { name: 'stores', close: () => Promise.all([catalog.close(), orders.close(), inventory.close(), sentEmails.close()]).then(() => undefined) },
     ],
     describe: {
       modules: MODULES.join(','),
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
         catalog: config.catalog.DATABASE_URL === undefined ? 'memory' : 'postgres',
         orders: config.orders.DATABASE_URL === undefined ? 'memory' : 'postgres',
         inventory: config.inventory.REDIS_URL === undefined ? 'memory' : 'redis',
+        notifications: config.notifications.DATABASE_URL === undefined ? 'memory' : 'postgres',
       },
       broker: amqpUrl === undefined ? 'none' : 'rabbitmq',
       chaos: chaos !== undefined,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createMemoryStore as catalogMemory } from '@kit/catalog/store';
 import { createMemoryStore as inventoryMemory } from '@kit/inventory/store';
 import { createMailer } from '@kit/notifications/mailer';
+import { createMemoryStore as notificationsMemory } from '@kit/notifications/store';
 import { createMemoryStore as ordersMemory } from '@kit/orders/store';
 import { createProvider } from '@kit/payments/provider';
 import { DEFAULT_DEPENDENCY_SETTINGS, circuitStates, createChaos, currentChaos, setProcessChaos, type Chaos } from '@kit/service';
@@ -25,13 +26,14 @@ function openShop(options: { chaos?: boolean; paymentsMs?: number; checkoutDeadl
   const lifecycle = new Lifecycle();
   lifecycle.markStarted();
   const inventory = inventoryMemory(20);
+  const sentEmails = notificationsMemory();
   const app = createApp({
     lifecycle,
     logger,
     scope,
-    stores: { catalog: catalogMemory(), orders: ordersMemory(), inventory },
+    stores: { catalog: catalogMemory(), orders: ordersMemory(), inventory, notifications: sentEmails },
     provider: createProvider({ settings: () => ({ medianMs: 1, sigma: 0, declineRate: 0 }), random: () => 0.5, sleep: () => Promise.resolve(), now: () => new Date() }),
-    mailer: createMailer({ logger, failureRate: () => 0, random: () => 1 }),
+    mailer: createMailer({ logger, store: sentEmails, failureRate: () => 0, random: () => 1 }),
     recommendations: () => ({ enabled: true, timeoutMs: 100 }),
     budgets: { upstreamMs: 200, paymentsMs: options.paymentsMs ?? 200, publicMs: 1_000 },
     ...(options.checkoutDeadlineMs === undefined ? {} : { deadlines: { defaultMs: 1_000, checkoutMs: options.checkoutDeadlineMs } }),

@@ -12,6 +12,7 @@ describe('the monolith configuration', () => {
     const config = loadConfig({
       CATALOG_DATABASE_URL: 'postgres://kit@db/kit_catalog',
       ORDERS_DATABASE_URL: 'postgres://kit@db/kit_orders',
+      NOTIFICATIONS_DATABASE_URL: 'postgres://kit@db/kit_notifications',
       REDIS_URL: 'redis://cache:6379/0',
       AMQP_URL: 'amqp://broker',
       GATEWAY_UPSTREAM_TIMEOUT_MS: '2500',
@@ -19,6 +20,7 @@ describe('the monolith configuration', () => {
     });
     expect(config.catalog.DATABASE_URL).toBe('postgres://kit@db/kit_catalog');
     expect(config.orders.DATABASE_URL).toBe('postgres://kit@db/kit_orders');
+    expect(config.notifications.DATABASE_URL).toBe('postgres://kit@db/kit_notifications');
     expect(config.inventory.REDIS_URL).toBe('redis://cache:6379/0');
     expect(config.orders.AMQP_URL).toBe('amqp://broker');
     expect(config.notifications.AMQP_URL).toBe('amqp://broker');

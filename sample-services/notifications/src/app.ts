@@ -1,4 +1,4 @@
-/** The notifications app: health, metrics and the latest emails sent (newest first, filterable by order). */
+/** The notifications app: health, metrics, the latest e-mails sent (newest first) and the e-mail of any order. */
 import { createServiceApp, type ServiceChaos } from '@kit/service';
 import type { Lifecycle, Logger } from '@kit/telemetry';
 import { Router, type Express } from 'express';
@@ -22,10 +22,15 @@ export function createApp(deps: {
 }): Express {
   const routes = Router();
   if (deps.adminRoutes !== undefined) routes.use(deps.adminRoutes);
-  routes.get('/notifications', (req, res) => {
+  routes.get('/notifications', async (req, res) => {
     const { orderId, limit } = recentQuery.parse(req.query);
-    const items = deps.mailer.recent().filter((email) => orderId === undefined || email.orderId === orderId);
-    res.json({ items: items.slice(0, limit) });
+    if (orderId === undefined) {
+      res.json({ items: await deps.mailer.recent(limit) });
+      return;
+    }
+    // by its key: an order confirmed long ago is found as readily as the last one
+    const email = await deps.mailer.forOrder(orderId);
+    res.json({ items: email === undefined ? [] : [email] });
   });
   return createServiceApp({ lifecycle: deps.lifecycle, logger: deps.logger, chaos: deps.chaos, routes });
 }

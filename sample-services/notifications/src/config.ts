@@ -1,10 +1,11 @@
-/** The notifications configuration: the shared service keys plus its broker and retry settings. */
+/** The notifications configuration: the shared service keys plus its store, broker and retry settings. */
 import { baseConfigShape, loadConfig as load, runtimeConfigShape } from '@kit/service';
 import { z } from 'zod';
 
 const schema = z.object({
   ...baseConfigShape(8085),
   ...runtimeConfigShape(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('unset = in-memory store (forgets on restart)'),
   AMQP_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL').optional().describe('unset = nothing to consume'),
   NOTIFICATIONS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   NOTIFICATIONS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(500),

@@ -1,5 +1,7 @@
 /**
- * The order.placed consumer. Each message is handled once (de-duplicated by message id); a handler
+ * The order.placed consumer. Each message is acknowledged only after its e-mail is sent or found
+ * already sent (`send` de-duplicates through the durable store, so a redelivery after a crash or a
+ * restart never sends twice); a handler
  * failure goes to a delay queue and comes back with exponential backoff; after the last attempt, and
  * at once for a message that can never succeed (not JSON, wrong shape), it goes to the dead-letter
  * queue. The amqplib instrumentation continues the producer's trace, so the email's log line carries
@@ -30,8 +32,11 @@ export interface ConsumerOptions {
   readonly onLost?: (reason: string) => void;
   readonly url: string;
   readonly logger: Logger;
-  /** Sends the email; throwing makes the message retry. */
-  readonly send: (event: OrderPlaced) => Promise<void>;
+  /**
+   * Sends the e-mail, once per order: 'duplicate' when it was sent already (by an earlier delivery
+   * of the same event, by another copy of it). Throwing makes the message retry.
+   */
+  readonly send: (event: OrderPlaced, eventId: string | undefined) => Promise<'sent' | 'duplicate'>;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly prefetch: number;
@@ -39,6 +44,8 @@ export interface ConsumerOptions {
   readonly queuePrefix?: string;
   /** How often the queue depths are read from the broker (default 5 s). */
   readonly depthEveryMs?: number;
+  /** How long close() waits for messages in hand to finish (default 2 s). */
+  readonly drainMs?: number;
   /** Chaos: a "stall" fault stops consuming until it ends, so the queue grows. */
   readonly chaos?: Chaos;
 }
@@ -48,22 +55,6 @@ export interface Consumer {
   close(): Promise<void>;
 }
 
-/** The message ids already handled, bounded so a long run cannot grow it without limit. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly capacity: number) {}
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-  add(id: string): void {
-    this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next().value;
-      if (oldest !== undefined) this.ids.delete(oldest);
-    }
-  }
-}
-
 export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
   const { logger } = options;
   const prefix = options.queuePrefix ?? '';
@@ -71,7 +62,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const dlq = `${prefix}${DEAD_LETTER_QUEUE}`;
   const retryExchange = `${prefix}${RETRY_EXCHANGE}`;
   const messages = serviceCounter(METRIC_NOTIFICATIONS, 'order.placed messages by outcome.', [LABEL_RESULT]);
-  const seen = new RecentIds(10_000);
   let connected = false;
 
   const connection: ChannelModel = await amqp.connect(options.url, { timeout: 2_000 });
@@ -113,11 +103,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   async function handle(message: ConsumeMessage): Promise<void> {
     const id = String(message.properties.messageId ?? '');
     const attempt = Number((message.properties.headers as Record<string, unknown> | undefined)?.[ATTEMPT_HEADER] ?? 1);
-    if (id !== '' && seen.has(id)) {
-      messages.inc({ result: 'duplicate' });
-      channel.ack(message);
-      return;
-    }
     let event: OrderPlaced;
     try {
       event = orderPlaced.parse(JSON.parse(message.content.toString('utf8')));
@@ -125,8 +110,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       deadLetter(message, 'malformed');
       return;
     }
+    let outcome: 'sent' | 'duplicate';
     try {
-      await options.send(event);
+      outcome = await options.send(event, id === '' ? undefined : id);
     } catch (error) {
       trace.getActiveSpan()?.recordException(error instanceof Error ? error : new Error(String(error)));
       if (attempt >= options.maxAttempts) {
@@ -142,14 +128,25 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       logger.warn('sending failed; will retry', { message_id: id, attempt, next_in_ms: options.retryBaseMs * 2 ** (attempt - 1) });
       return;
     }
-    if (id !== '') seen.add(id);
     channel.ack(message);
-    messages.inc({ result: 'sent' });
+    messages.inc({ result: outcome });
   }
 
+  // messages being handled, so close() lets them finish (and be acknowledged) before the channel goes
+  const inFlight = new Set<Promise<void>>();
   const consume = () =>
     channel.consume(queue, (message) => {
-      if (message !== null) void handle(message).catch(() => channel.nack(message, false, true));
+      if (message === null) return;
+      const handling = handle(message).catch(() => {
+        // unacknowledged, it comes back (at once, or on the next connection if this one is gone)
+        try {
+          channel.nack(message, false, true);
+        } catch {
+          // the channel closed under it: the broker redelivers it anyway
+        }
+      });
+      inFlight.add(handling);
+      void handling.finally(() => inFlight.delete(handling));
     });
   let consumerTag = (await consume()).consumerTag;
   options.chaos?.onStall((stalled) => {
@@ -180,6 +177,13 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       clearInterval(depthTimer);
       closing = true;
       connected = false;
+      // stop taking messages, let the ones in hand finish (bounded), then go; anything unacknowledged
+      // is redelivered to the next consumer, which finds its e-mail if it was sent
+      await channel.cancel(consumerTag).catch(() => undefined);
+      const drained = Promise.allSettled([...inFlight]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, options.drainMs ?? 2_000)))]);
+      clearTimeout(timer);
       await channel.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
     },

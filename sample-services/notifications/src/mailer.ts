@@ -1,33 +1,41 @@
 /**
- * The stand-in for an email provider: "sending" writes the email as a log line and remembers the
- * latest ones for GET /notifications. A configurable share of sends fails, to show retries working.
+ * The stand-in for an e-mail provider: "sending" passes the mail relay (a configurable share of sends
+ * fails, to show retries working), then records the e-mail in the store and writes it as a log line.
+ * The record is insert-if-absent by order, so however often an order.placed is delivered — twice by
+ * the outbox relay, again after a restart, two copies at once — one e-mail is recorded and logged.
+ * A real provider would get the order id as its idempotency key, so a relay call repeated before
+ * the record is written is dropped there too.
  */
 import type { Logger } from '@kit/telemetry';
 import type { OrderPlaced } from './consumer';
+import type { NotificationsStore, SentEmail } from './store';
 
-export interface SentEmail {
-  readonly orderId: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly sentAt: string;
-}
+export type { SentEmail } from './store';
 
-export function createMailer(options: { logger: Logger; failureRate: () => number; random: () => number; keep?: number }) {
-  const recent: SentEmail[] = [];
+/** What a send did: sent this e-mail, or found it already sent. */
+export type SendOutcome = 'sent' | 'duplicate';
+
+export function createMailer(options: { logger: Logger; store: NotificationsStore; failureRate: () => number; random: () => number }) {
+  const { store } = options;
   return {
-    recent: (): readonly SentEmail[] => recent,
-    send(event: OrderPlaced): Promise<void> {
-      if (options.random() < options.failureRate()) return Promise.reject(new Error('mail relay refused the message'));
+    /** The latest e-mails, newest first. */
+    recent: (limit: number): Promise<SentEmail[]> => store.recent(limit),
+    /** The e-mail sent for an order, if any. */
+    forOrder: (orderId: string): Promise<SentEmail | undefined> => store.forOrder(orderId),
+    async send(event: OrderPlaced, eventId?: string): Promise<SendOutcome> {
+      // a redelivery of an order already confirmed never reaches the relay
+      if ((await store.forOrder(event.orderId)) !== undefined) return 'duplicate';
+      if (options.random() < options.failureRate()) throw new Error('mail relay refused the message');
       const email: SentEmail = {
         orderId: event.orderId,
         to: event.customerEmail,
         subject: `Your order ${event.orderId} is confirmed (${(event.totalMinor / 100).toFixed(2)} ${event.currency})`,
         sentAt: new Date().toISOString(),
       };
-      recent.unshift(email);
-      recent.length = Math.min(recent.length, options.keep ?? 100);
+      // two deliveries racing past the check above: the store lets one of them record the e-mail
+      if (!(await store.recordIfAbsent(email, eventId))) return 'duplicate';
       options.logger.info('order confirmation sent', { order_id: event.orderId, to: event.customerEmail, subject: email.subject });
-      return Promise.resolve();
+      return 'sent';
     },
   };
 }

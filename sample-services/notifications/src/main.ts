@@ -8,6 +8,8 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { startConsumer, type Consumer } from './consumer';
 import { createMailer } from './mailer';
+import { createMemoryStore, type NotificationsStore } from './store';
+import { createPostgresStore } from './store-postgres';
 import { initialRuntime, runtimeSchema } from './runtime';
 
 async function main(): Promise<void> {
@@ -17,14 +19,15 @@ async function main(): Promise<void> {
   // the mail relay's failure share changes while the service runs (PUT /admin/config, CONFIG_FILE)
   const runtime = createRuntimeConfig({ schema: runtimeSchema, initial: initialRuntime(config), logger, onChange: (settings) => (logger.level = settings.logLevel) });
   const stopWatching = config.CONFIG_FILE === undefined ? undefined : runtime.watch(config.CONFIG_FILE);
-  const mailer = createMailer({ logger, failureRate: () => runtime.get().failureRate, random: Math.random });
+  const store: NotificationsStore = config.DATABASE_URL === undefined ? createMemoryStore() : await createPostgresStore(config.DATABASE_URL);
+  const mailer = createMailer({ logger, store, failureRate: () => runtime.get().failureRate, random: Math.random });
   const consumer: Consumer | undefined =
     config.AMQP_URL === undefined
       ? undefined
       : await startConsumer({
           url: config.AMQP_URL,
           logger,
-          send: (event) => mailer.send(event),
+          send: (event, eventId) => mailer.send(event, eventId),
           maxAttempts: config.NOTIFICATIONS_MAX_ATTEMPTS,
           retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
           prefetch: config.NOTIFICATIONS_PREFETCH,
@@ -37,15 +40,23 @@ async function main(): Promise<void> {
             process.kill(process.pid, 'SIGTERM');
           },
         });
-  const lifecycle = new Lifecycle(consumer === undefined ? [] : [{ name: 'broker', check: () => consumer.connected() }]);
+  const lifecycle = new Lifecycle([
+    { name: 'store', check: () => store.ping() },
+    ...(consumer === undefined ? [] : [{ name: 'broker', check: () => consumer.connected() }]),
+  ]);
   await startServer({
     name: 'notifications',
     app: createApp({ chaos, lifecycle, logger, mailer, adminRoutes: config.ADMIN_TOKEN === undefined ? undefined : runtime.router(config.ADMIN_TOKEN) }),
     config,
     lifecycle,
     logger,
-    closers: [{ name: 'config watch', close: () => stopWatching?.() }, ...(consumer === undefined ? [] : [{ name: 'consumer', close: () => consumer.close() }])],
-    describe: { broker: config.AMQP_URL === undefined ? 'none' : 'rabbitmq' },
+    closers: [
+      { name: 'config watch', close: () => stopWatching?.() },
+      ...(consumer === undefined ? [] : [{ name: 'consumer', close: () => consumer.close() }]),
+      // last: the consumer's messages in hand still record their e-mails
+      { name: 'store', close: () => store.close() },
+    ],
+    describe: { store: config.DATABASE_URL === undefined ? 'memory' : 'postgres', broker: config.AMQP_URL === undefined ? 'none' : 'rabbitmq' },
   });
 }
 

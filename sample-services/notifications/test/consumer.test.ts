@@ -1,18 +1,21 @@
 /**
  * The consumer against a real RabbitMQ (scripts/engines.sh starts it): each order.placed is sent
- * once, duplicates are dropped, failures retry with backoff, and poison or hopeless messages end in
- * the dead-letter queue.
+ * once (the send de-duplicates through a store, as the mailer does), duplicates are acknowledged
+ * and counted, failures retry with backoff, and poison or hopeless messages end in the dead-letter
+ * queue.
  */
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { createLogger, LABEL_QUEUE, METRIC_NOTIFICATIONS_QUEUE, serviceGauge } from '@kit/telemetry';
+import { createLogger, LABEL_QUEUE, LABEL_RESULT, METRIC_NOTIFICATIONS, METRIC_NOTIFICATIONS_QUEUE, serviceCounter, serviceGauge } from '@kit/telemetry';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_QUEUE, EXCHANGE, QUEUE, RETRY_EXCHANGE, startConsumer, type Consumer, type OrderPlaced } from '../src/consumer';
+import { createMemoryStore } from '../src/store';
 
 const AMQP_URL = process.env.KIT_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const prefix = `test-${randomUUID().slice(0, 8)}.`;
 const sent: OrderPlaced[] = [];
+const store = createMemoryStore();
 /** Orders whose email fails this many more times before it goes through. */
 const failuresLeft = new Map<string, number>();
 const letters: { id: string; reason: string }[] = [];
@@ -34,14 +37,16 @@ beforeAll(async () => {
     prefetch: 8,
     queuePrefix: prefix,
     depthEveryMs: 50,
-    send(event) {
+    async send(event, eventId) {
       const left = failuresLeft.get(event.orderId) ?? 0;
       if (left > 0) {
         failuresLeft.set(event.orderId, left - 1);
-        return Promise.reject(new Error('relay down'));
+        throw new Error('relay down');
       }
+      const first = await store.recordIfAbsent({ orderId: event.orderId, to: event.customerEmail, subject: 'confirmed', sentAt: new Date().toISOString() }, eventId);
+      if (!first) return 'duplicate';
       sent.push(event);
-      return Promise.resolve();
+      return 'sent';
     },
   });
 });
@@ -68,6 +73,18 @@ async function deadLetters(): Promise<{ id: string; reason: string }[]> {
   }
 }
 
+/** A one-shot signal: `fired` resolves once `fire()` is called. */
+function signal() {
+  let fire: () => void = () => undefined;
+  const fired = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { fired, fire: () => fire() };
+}
+
+const outcomes = async (result: string) =>
+  (await serviceCounter(METRIC_NOTIFICATIONS, '', [LABEL_RESULT]).get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+
 const queueDepth = async (queue: 'main' | 'dead_letter') =>
   (await serviceGauge(METRIC_NOTIFICATIONS_QUEUE, '', [LABEL_QUEUE]).get()).values.find((v) => v.labels.queue === queue)?.value;
 
@@ -85,11 +102,12 @@ describe('the order.placed consumer', () => {
 
   it('sends one email per order, even when the event arrives twice', async () => {
     const id = `o-${randomUUID()}`;
+    const duplicatesBefore = await outcomes('duplicate');
     publish(id);
     publish(id);
 
-    await expect.poll(() => sentFor(id)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // both copies handled: one sent, one acknowledged as a duplicate
+    await expect.poll(() => outcomes('duplicate')).toBe(duplicatesBefore + 1);
     expect(sentFor(id)).toBe(1);
   });
 
@@ -102,6 +120,38 @@ describe('the order.placed consumer', () => {
     await expect.poll(() => sentFor(id), { timeout: 5_000 }).toBe(1);
     // two waits: 50 ms, then 100 ms
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('lets a message in hand finish and acknowledges it before it closes, so it is not delivered again', async () => {
+    const own = `test-${randomUUID().slice(0, 8)}.`;
+    const inHand = signal();
+    let calls = 0;
+    const closing = await startConsumer({
+      url: AMQP_URL,
+      logger: createLogger({ destination: new PassThrough().resume() }),
+      maxAttempts: 2,
+      retryBaseMs: 50,
+      prefetch: 1,
+      queuePrefix: own,
+      async send() {
+        calls += 1;
+        inHand.fire();
+        // a slow relay: the send is still running when close() is called
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return 'sent';
+      },
+    });
+    try {
+      publish(`o-${randomUUID()}`);
+      await inHand.fired;
+      await closing.close();
+      // acknowledged before the channel went: nothing is left to deliver again
+      expect((await channel.checkQueue(`${own}${QUEUE}`)).messageCount).toBe(0);
+      expect(calls).toBe(1);
+    } finally {
+      for (const queue of [QUEUE, DEAD_LETTER_QUEUE, `${QUEUE}.retry-50ms`]) await channel.deleteQueue(`${own}${queue}`);
+      await channel.deleteExchange(`${own}${RETRY_EXCHANGE}`);
+    }
   });
 
   it('dead-letters poison messages at once and hopeless ones after the last attempt', async () => {

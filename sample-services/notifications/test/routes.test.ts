@@ -10,9 +10,10 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createMailer } from '../src/mailer';
 import { initialRuntime, runtimeSchema } from '../src/runtime';
+import { createMemoryStore } from '../src/store';
 
 const logger = createLogger({ destination: new PassThrough().resume() });
-const mailer = createMailer({ logger, failureRate: () => 0, random: Math.random });
+const mailer = createMailer({ logger, store: createMemoryStore(), failureRate: () => 0, random: Math.random });
 const lifecycle = new Lifecycle();
 lifecycle.markStarted();
 const app = createApp({ lifecycle, logger, mailer });
@@ -60,17 +61,53 @@ describe('GET /notifications', () => {
   });
 });
 
+describe('the mailer', () => {
+  const event = () => ({ orderId: `o-${randomUUID()}`, customerEmail: 'ada@example.com', totalMinor: 4200, currency: 'EUR' as const });
+
+  it('sends one e-mail when two deliveries of an order race, and calls every later one a duplicate', async () => {
+    const lines: string[] = [];
+    const destination = new PassThrough().on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    const own = createMailer({ logger: createLogger({ destination }), store: createMemoryStore(), failureRate: () => 0, random: Math.random });
+    const placed = event();
+
+    expect((await Promise.all([own.send(placed, 'evt-a'), own.send(placed, 'evt-a')])).sort()).toEqual(['duplicate', 'sent']);
+    expect(await own.send(placed, 'evt-a')).toBe('duplicate');
+    await expect.poll(() => lines.join('').split('order confirmation sent').length - 1).toBe(1);
+    expect(await own.recent(10)).toEqual([expect.objectContaining({ orderId: placed.orderId, subject: expect.stringContaining('42.00 EUR') })]);
+  });
+
+  it('records nothing when the relay refuses, so the retry sends it', async () => {
+    let failing = true;
+    const own = createMailer({ logger, store: createMemoryStore(), failureRate: () => (failing ? 1 : 0), random: Math.random });
+    const placed = event();
+    await expect(own.send(placed)).rejects.toThrow('mail relay refused');
+    expect(await own.forOrder(placed.orderId)).toBeUndefined();
+    failing = false;
+    expect(await own.send(placed)).toBe('sent');
+  });
+
+  it('finds, through the API, an order confirmed before the latest hundred', async () => {
+    const own = createMailer({ logger, store: createMemoryStore(), failureRate: () => 0, random: Math.random });
+    const first = event();
+    await own.send(first);
+    for (let i = 0; i < 150; i += 1) await own.send(event());
+    const found = await request(createApp({ lifecycle, logger, mailer: own })).get('/notifications').query({ orderId: first.orderId }).expect(200);
+    expect(found.body.items).toEqual([expect.objectContaining({ orderId: first.orderId })]);
+  });
+});
+
 describe('runtime configuration', () => {
   it('makes the mail relay fail once an operator sets the failure rate to 1, and refuses a rate above 1', async () => {
     const runtime = createRuntimeConfig({ schema: runtimeSchema, initial: initialRuntime(loadConfig({})), logger });
-    const flaky = createMailer({ logger, failureRate: () => runtime.get().failureRate, random: Math.random });
+    const flaky = createMailer({ logger, store: createMemoryStore(), failureRate: () => runtime.get().failureRate, random: Math.random });
     const admin = { 'x-admin-token': 'notifications-admin-token-01' };
     const operated = createApp({ lifecycle, logger, mailer: flaky, adminRoutes: runtime.router('notifications-admin-token-01') });
     const event = { orderId: `o-${randomUUID()}`, customerEmail: 'ada@example.com', totalMinor: 100, currency: 'EUR' as const };
 
-    await expect(flaky.send(event)).resolves.toBeUndefined();
     await request(operated).put('/admin/config').set(admin).send({ failureRate: 1 }).expect(200);
     await expect(flaky.send(event)).rejects.toThrow('mail relay refused');
+    await request(operated).put('/admin/config').set(admin).send({ failureRate: 0 }).expect(200);
+    await expect(flaky.send(event)).resolves.toBe('sent');
     const bad = await request(operated).put('/admin/config').set(admin).send({ failureRate: 1.5 }).expect(400);
     expect(bad.body.error.message).toContain('failureRate');
   });

@@ -90,7 +90,7 @@ describe.each(MODES)('the storefront on the $mode, in Chromium', ({ mode, basePo
       otlpEndpoint: `http://127.0.0.1:${String(COLLECTOR_PORTS.otlpHttp)}`,
       redisUrl: 'redis://127.0.0.1:6379/7',
       amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/kit-browser',
-      databases: { catalog: 'kit_browser_catalog', orders: 'kit_browser_orders' },
+      databases: { catalog: 'kit_browser_catalog', orders: 'kit_browser_orders', notifications: 'kit_browser_notifications' },
       commonEnv: { CHAOS_ENABLED: 'true', CHAOS_TOKEN },
       env: {
         gateway: { FARO_URL, GRAFANA_URL: 'http://localhost:3000' },
