@@ -27,12 +27,12 @@ interface Mode {
   readonly basePort: number;
   readonly redisDb: number;
   readonly vhost: string;
-  readonly databases: { readonly catalog: string; readonly orders: string };
+  readonly databases: { readonly catalog: string; readonly orders: string; readonly notifications: string };
 }
 // the e2e tests' databases, Redis databases and vhosts (the lock keeps the two apart), own ports
 const MODES: readonly Mode[] = [
-  { mode: 'services', basePort: 23_280, redisDb: 9, vhost: 'kit-e2e', databases: { catalog: 'kit_catalog', orders: 'kit_orders' } },
-  { mode: 'monolith', basePort: 23_380, redisDb: 10, vhost: 'kit-mono', databases: { catalog: 'kit_mono_catalog', orders: 'kit_mono_orders' } },
+  { mode: 'services', basePort: 23_280, redisDb: 9, vhost: 'kit-e2e', databases: { catalog: 'kit_catalog', orders: 'kit_orders', notifications: 'kit_notifications' } },
+  { mode: 'monolith', basePort: 23_380, redisDb: 10, vhost: 'kit-mono', databases: { catalog: 'kit_mono_catalog', orders: 'kit_mono_orders', notifications: 'kit_mono_notifications' } },
 ];
 
 // ---------------------------------------------------------------------------------------------
